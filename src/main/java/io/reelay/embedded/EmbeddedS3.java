@@ -1,0 +1,86 @@
+package io.reelay.embedded;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An S3-compatible object store (S3Proxy over jclouds' filesystem backend) serving the S3 API on
+ * loopback, with objects stored as files under the data directory. Path-style addressing.
+ */
+public final class EmbeddedS3 implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3.class);
+
+  private final S3Proxy proxy;
+  private final BlobStoreContext context;
+  private final String endpoint;
+
+  private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, String endpoint) {
+    this.proxy = proxy;
+    this.context = context;
+    this.endpoint = endpoint;
+  }
+
+  public static EmbeddedS3 start(Path dir, int configuredPort, String accessKey, String secretKey)
+      throws Exception {
+    Files.createDirectories(dir);
+    Properties overrides = new Properties();
+    overrides.setProperty("jclouds.filesystem.basedir", dir.toString());
+    BlobStoreContext context =
+        ContextBuilder.newBuilder("filesystem").overrides(overrides).build(BlobStoreContext.class);
+    int port = FreePort.pick(configuredPort);
+    String endpoint = "http://127.0.0.1:" + port;
+    // Browsers PUT straight to presigned URLs, so the store must answer CORS itself.
+    CrossOriginResourceSharing cors =
+        new CrossOriginResourceSharing(
+            List.of("*"),
+            List.of("GET", "PUT", "POST", "HEAD", "DELETE"),
+            List.of("*"),
+            List.of("ETag"),
+            "false");
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create(endpoint))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .ignoreUnknownHeaders(true)
+            .corsRules(cors)
+            .build();
+    proxy.start();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+      if (System.nanoTime() > deadline || AbstractLifeCycle.FAILED.equals(proxy.getState())) {
+        proxy.stop();
+        context.close();
+        throw new IllegalStateException("embedded S3 did not start on port " + port);
+      }
+      Thread.sleep(20);
+    }
+    LOG.info("embedded S3 ready at {} with data in {}", endpoint, dir);
+    return new EmbeddedS3(proxy, context, endpoint);
+  }
+
+  public void ensureBucket(String bucket) {
+    context.getBlobStore().createContainerInLocation(null, bucket);
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.stop();
+    context.close();
+  }
+}
