@@ -15,12 +15,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** The HTTP face of Reelay: REST API, health, metrics, media and the web UI on one port. */
 public final class HttpDeliveryVerticle extends VerticleBase {
   private HealthCheck health;
   private HttpServer server;
+  private final List<HttpModule> modules = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -36,6 +39,7 @@ public final class HttpDeliveryVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ReelayConfig config) {
+    modules.addAll(HttpModules.forConfig(config));
     Router router = Router.router(vertx);
     router
         .route()
@@ -95,6 +99,10 @@ public final class HttpDeliveryVerticle extends VerticleBase {
                         })
                     .onFailure(ctx::fail));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    Future<Void> mounted = Future.succeededFuture();
+    for (HttpModule module : modules) {
+      mounted = mounted.compose(v -> module.mount(vertx, config, router));
+    }
     router.route().last().handler(ctx -> ApiErrors.send(ctx.response(), 404, "not_found", null));
     router.route().failureHandler(ApiErrors::handle);
 
@@ -105,8 +113,11 @@ public final class HttpDeliveryVerticle extends VerticleBase {
             .setCompressionSupported(true)
             // h2c: HTTP/2 over cleartext for clients and CDNs that speak it.
             .setHttp2ClearTextEnabled(true);
-    return StatusEndpoint.register(
-            vertx, Addresses.DELIVERY_STATUS, "http-delivery", () -> httpDetails())
+    return mounted
+        .compose(
+            v ->
+                StatusEndpoint.register(
+                    vertx, Addresses.DELIVERY_STATUS, "http-delivery", () -> httpDetails()))
         .compose(
             c ->
                 vertx
