@@ -1,5 +1,6 @@
 package io.reelay.cmaf;
 
+import io.reelay.testing.TestMedia;
 import java.util.ArrayList;
 import java.util.List;
 

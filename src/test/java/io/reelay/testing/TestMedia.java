@@ -1,4 +1,4 @@
-package io.reelay.cmaf;
+package io.reelay.testing;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /** Test source generation with the bundled ffmpeg, and packet extraction via JavaCV. */
-final class TestMedia {
+public final class TestMedia {
   static {
     // Keep JavaCV's demuxer from dumping stream info on every open.
     org.bytedeco.ffmpeg.global.avutil.av_log_set_level(
@@ -30,7 +30,7 @@ final class TestMedia {
   private TestMedia() {}
 
   /** Source file generated once per test JVM, shared by the real-media tests. */
-  static synchronized Path sharedSource() throws IOException, InterruptedException {
+  public static synchronized Path sharedSource() throws IOException, InterruptedException {
     if (shared == null) {
       Path dir = Files.createTempDirectory("cmaf-src");
       dir.toFile().deleteOnExit();
@@ -40,18 +40,18 @@ final class TestMedia {
     return shared;
   }
 
-  static String ffmpeg() {
+  public static String ffmpeg() {
     return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
   }
 
-  static String ffprobe() {
+  public static String ffprobe() {
     return Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
   }
 
   /** Result of running a process: exit code plus captured stdout and stderr. */
-  record Run(int exit, String out, String err) {}
+  public record Run(int exit, String out, String err) {}
 
-  static Run run(List<String> cmd) throws IOException, InterruptedException {
+  public static Run run(List<String> cmd) throws IOException, InterruptedException {
     Path outFile = Files.createTempFile("cmaf-run", ".out");
     Path errFile = Files.createTempFile("cmaf-run", ".err");
     try {
@@ -80,7 +80,7 @@ final class TestMedia {
   }
 
   /** 320x240 30 fps H.264 with B-frames and 1 s GOPs, plus 48 kHz AAC, 4 seconds. */
-  static Path generate(Path dir) throws IOException, InterruptedException {
+  public static Path generate(Path dir) throws IOException, InterruptedException {
     Path out = dir.resolve("source.mp4");
     Run r =
         run(
@@ -125,10 +125,10 @@ final class TestMedia {
   }
 
   /** One demuxed packet, timestamps in its stream's time base. */
-  record Packet(int stream, long pts, long dts, long duration, boolean key, byte[] data) {}
+  public record Packet(int stream, long pts, long dts, long duration, boolean key, byte[] data) {}
 
   /** Track parameters and packets of one stream. */
-  record Stream(
+  public record Stream(
       int index,
       boolean video,
       int tbNum,
@@ -141,17 +141,17 @@ final class TestMedia {
       List<Packet> packets) {}
 
   /** Demuxed source: streams in file order plus all packets in demux (interleaved) order. */
-  record Demuxed(List<Stream> streams, List<Packet> packets) {
-    Stream video() {
+  public record Demuxed(List<Stream> streams, List<Packet> packets) {
+    public Stream video() {
       return streams.stream().filter(Stream::video).findFirst().orElseThrow();
     }
 
-    Stream audio() {
+    public Stream audio() {
       return streams.stream().filter(s -> !s.video()).findFirst().orElseThrow();
     }
   }
 
-  static Demuxed demux(Path file) throws IOException {
+  public static Demuxed demux(Path file) throws IOException {
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
       g.start();
       int n = g.getFormatContext().nb_streams();

@@ -1,0 +1,199 @@
+package io.reelay.transcode.media;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/** Poster JPEG and storyboard sprite sheets with their WebVTT index. */
+public final class Thumbnails {
+  private Thumbnails() {}
+
+  /**
+   * @param columns tiles per row
+   * @param rows rows per sheet; more tiles than columns*rows start another sheet
+   * @param tileWidth tile width in pixels; height follows the display aspect
+   * @param intervalSeconds one tile per interval
+   */
+  public record StoryboardConfig(int columns, int rows, int tileWidth, double intervalSeconds) {
+    /** 10x10 tiles of 160 px; the interval grows so a typical video fits one sheet. */
+    public static StoryboardConfig forDuration(double durationSeconds) {
+      return new StoryboardConfig(10, 10, 160, Math.max(2, Math.ceil(durationSeconds / 100)));
+    }
+  }
+
+  /**
+   * @param sheets sprite file names, in order; {@code vtt} the WebVTT file
+   */
+  public record Storyboard(List<Path> sheets, Path vtt, int tileWidth, int tileHeight, int tiles) {}
+
+  /** Longest poster side; a 4K source does not need a 4K poster. */
+  private static final int POSTER_MAX_SIDE = 1920;
+
+  /** Writes a JPEG of the frame at ~10 % of the duration, at display size and orientation. */
+  public static Path poster(Path source, MediaInfo info, Path outFile) throws MediaException {
+    requireVideo(info);
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile());
+        Java2DFrameConverter conv = new Java2DFrameConverter()) {
+      g.start();
+      BufferedImage img = grabAt(g, conv, info.durationSeconds() * 0.10);
+      if (img == null) {
+        throw new MediaException("no frame for a poster in " + source.getFileName());
+      }
+      MediaInfo.Video v = info.video();
+      double scale =
+          Math.min(1.0, (double) POSTER_MAX_SIDE / Math.max(v.displayWidth(), v.displayHeight()));
+      int w = Math.max(2, (int) Math.round(v.displayWidth() * scale));
+      int h = Math.max(2, (int) Math.round(v.displayHeight() * scale));
+      BufferedImage out = draw(img, v.rotation(), w, h);
+      Files.createDirectories(outFile.toAbsolutePath().getParent());
+      ImageIO.write(out, "jpg", outFile.toFile());
+      return outFile;
+    } catch (IOException e) {
+      throw new MediaException("poster for " + source.getFileName() + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * Writes {@code sprite.jpg} (then {@code sprite-1.jpg}, ...) and {@code storyboard.vtt} whose
+   * cues point at {@code sprite.jpg#xywh=x,y,w,h}.
+   */
+  public static Storyboard storyboard(
+      Path source, MediaInfo info, Path outDir, StoryboardConfig cfg) throws MediaException {
+    requireVideo(info);
+    MediaInfo.Video v = info.video();
+    int tw = cfg.tileWidth() & ~1;
+    int th = Math.max(2, (int) Math.round(tw * (double) v.displayHeight() / v.displayWidth()) & ~1);
+    int tiles = (int) Math.max(1, Math.ceil(info.durationSeconds() / cfg.intervalSeconds()));
+    int perSheet = cfg.columns() * cfg.rows();
+    List<Path> sheets = new ArrayList<>();
+    StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile());
+        Java2DFrameConverter conv = new Java2DFrameConverter()) {
+      g.start();
+      Files.createDirectories(outDir);
+      for (int sheetStart = 0; sheetStart < tiles; sheetStart += perSheet) {
+        int count = Math.min(perSheet, tiles - sheetStart);
+        int cols = Math.min(cfg.columns(), count);
+        int rows = (count + cols - 1) / cols;
+        BufferedImage sheet = new BufferedImage(cols * tw, rows * th, BufferedImage.TYPE_INT_RGB);
+        String name = sheets.isEmpty() ? "sprite.jpg" : "sprite-" + sheets.size() + ".jpg";
+        Graphics2D gfx = sheet.createGraphics();
+        try {
+          for (int i = 0; i < count; i++) {
+            int tile = sheetStart + i;
+            double start = tile * cfg.intervalSeconds();
+            double end = Math.min(info.durationSeconds(), start + cfg.intervalSeconds());
+            // Sample mid-interval so the tile represents its span rather than a cut at its edge.
+            BufferedImage img =
+                grabAt(
+                    g,
+                    conv,
+                    Math.min(start + (end - start) / 2, Math.max(0, info.durationSeconds() - 0.1)));
+            int x = (i % cols) * tw;
+            int y = (i / cols) * th;
+            if (img != null) {
+              gfx.drawImage(draw(img, v.rotation(), tw, th), x, y, null);
+            }
+            vtt.append(time(start))
+                .append(" --> ")
+                .append(time(end))
+                .append('\n')
+                .append(name)
+                .append("#xywh=")
+                .append(x)
+                .append(',')
+                .append(y)
+                .append(',')
+                .append(tw)
+                .append(',')
+                .append(th)
+                .append("\n\n");
+          }
+        } finally {
+          gfx.dispose();
+        }
+        Path file = outDir.resolve(name);
+        ImageIO.write(sheet, "jpg", file.toFile());
+        sheets.add(file);
+      }
+      Path vttFile = outDir.resolve("storyboard.vtt");
+      try (Writer w = Files.newBufferedWriter(vttFile, StandardCharsets.UTF_8)) {
+        w.write(vtt.toString());
+      }
+      return new Storyboard(sheets, vttFile, tw, th, tiles);
+    } catch (IOException e) {
+      throw new MediaException("storyboard for " + source.getFileName() + " failed: " + e, e);
+    }
+  }
+
+  /** Seeks (decoding from the previous keyframe) and returns a copy of the frame image. */
+  private static BufferedImage grabAt(FFmpegFrameGrabber g, Java2DFrameConverter conv, double sec)
+      throws FrameGrabber.Exception {
+    g.setVideoTimestamp(Math.max(0, Math.round(sec * 1e6)));
+    Frame f = g.grabImage();
+    if (f == null) {
+      return null;
+    }
+    BufferedImage src = conv.getBufferedImage(f);
+    // The converter reuses its buffer on the next grab, so copy now.
+    BufferedImage copy =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g2 = copy.createGraphics();
+    g2.drawImage(src, 0, 0, null);
+    g2.dispose();
+    return copy;
+  }
+
+  /** Rotates clockwise by {@code rotation} and scales to w x h (display aspect, SAR applied). */
+  private static BufferedImage draw(BufferedImage img, int rotation, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      boolean swap = rotation == 90 || rotation == 270;
+      double sw = swap ? (double) h / img.getWidth() : (double) w / img.getWidth();
+      double sh = swap ? (double) w / img.getHeight() : (double) h / img.getHeight();
+      AffineTransform t = new AffineTransform();
+      t.translate(w / 2.0, h / 2.0);
+      t.rotate(Math.toRadians(rotation));
+      t.scale(sw, sh);
+      t.translate(-img.getWidth() / 2.0, -img.getHeight() / 2.0);
+      g.drawImage(img, t, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
+  private static void requireVideo(MediaInfo info) throws MediaException {
+    if (!info.hasVideo()) {
+      throw new MediaException("no video stream to take thumbnails from");
+    }
+  }
+
+  private static String time(double s) {
+    long ms = Math.round(s * 1000);
+    return String.format(
+        Locale.ROOT,
+        "%02d:%02d:%02d.%03d",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000);
+  }
+}

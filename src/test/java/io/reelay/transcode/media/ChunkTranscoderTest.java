@@ -1,0 +1,427 @@
+package io.reelay.transcode.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChunkTranscoderTest {
+  private static final double FRAME = 1 / 25.0;
+  @TempDir static Path tmp;
+  static Path source;
+  static Path out;
+  static MediaInfo info;
+  static Ladder ladder;
+  static ChunkPlan plan;
+  static List<ChunkTranscoder.ChunkResult> results = new ArrayList<>();
+  static AudioTranscoder.AudioResult audio;
+  static AudioTranscoder.AudioResult encodedAudio;
+  static long chunkWallMs;
+  static long chunkCpuMs;
+
+  @BeforeAll
+  static void transcodeAll() throws Exception {
+    Ff.quietNativeLogs();
+    source = Ff.clip(tmp, "src.mp4", 640, 360, "25", 8, true);
+    info = MediaProbe.probe(source);
+    LadderConfig config =
+        LadderConfig.defaults()
+            .withPreset("superfast")
+            .withRungs(
+                List.of(
+                    new LadderConfig.RungSpec("360p", 360, 730),
+                    new LadderConfig.RungSpec("240p", 240, 400),
+                    new LadderConfig.RungSpec("144p", 144, 150)));
+    ladder = LadderPlanner.plan(info, config);
+    plan = ChunkPlan.create(info, ladder, 2.0, 2);
+    assertEquals(4, plan.segments().size());
+    assertEquals(2, plan.chunks().size());
+    out = Files.createDirectories(tmp.resolve("out"));
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    // Reverse order on purpose: workers finish in any order.
+    results.add(ChunkTranscoder.transcode(source, ladder, plan.chunks().get(1), out));
+    results.add(0, ChunkTranscoder.transcode(source, ladder, plan.chunks().get(0), out));
+    chunkWallMs = (System.nanoTime() - t0) / 1_000_000;
+    chunkCpuMs = (cpuNanos() - cpu0) / 1_000_000;
+    assertTrue(ladder.audio().copy(), "AAC-LC stereo source is planned as a copy");
+    audio = AudioTranscoder.transcode(source, ladder.audio(), 2.0, out);
+    encodedAudio =
+        AudioTranscoder.transcode(
+            source, new Ladder.Audio("aac", 128_000, 2, 48_000, false), 2.0, tmp.resolve("enc"));
+  }
+
+  @Test
+  void everyRungDecodesEndToEndWithContinuousTimestamps() throws Exception {
+    for (Ladder.Rung rung : ladder.rungs()) {
+      Path all = concatRung(rung.name());
+      Ff.ffmpeg("-xerror", "-i", all.toString(), "-f", "null", "-");
+      String csv =
+          Ff.ffprobe(
+              "-select_streams",
+              "v:0",
+              "-show_entries",
+              "frame=pts_time",
+              "-of",
+              "csv=p=0",
+              all.toString());
+      double[] pts =
+          csv.lines()
+              .filter(l -> !l.isBlank())
+              .mapToDouble(l -> Double.parseDouble(l.replace(",", "").trim()))
+              .toArray();
+      assertEquals(200, pts.length, rung.name() + " frame count");
+      // Segments use trun v1 negative composition offsets (CMAF), so the first frame's
+      // presentation time equals tfdt = 0. FFmpeg's mov demuxer reports pts shifted by its
+      // largest negative offset (B-frame delay), hence the small tolerance on the first pts.
+      assertTrue(pts[0] >= 0 && pts[0] <= 3 * FRAME + 1e-6, rung.name() + " first pts " + pts[0]);
+      for (int i = 1; i < pts.length; i++) {
+        assertEquals(FRAME, pts[i] - pts[i - 1], 1e-4, rung.name() + " gap at frame " + i);
+      }
+      assertEquals(info.durationSeconds(), pts[pts.length - 1] - pts[0] + FRAME, FRAME);
+      String size =
+          Ff.ffprobe(
+                  "-select_streams",
+                  "v:0",
+                  "-show_entries",
+                  "stream=width,height",
+                  "-of",
+                  "csv=p=0",
+                  all.toString())
+              .trim();
+      assertEquals(rung.width() + "," + rung.height(), size);
+    }
+  }
+
+  @Test
+  void everySegmentStartsWithAKeyframe() throws Exception {
+    for (Ladder.Rung rung : ladder.rungs()) {
+      Path dir = out.resolve(rung.name());
+      for (ChunkPlan.Segment s : plan.segments()) {
+        Path one =
+            Ff.concat(
+                tmp.resolve("one.mp4"),
+                dir.resolve("init.mp4"),
+                List.of(dir.resolve(ChunkTranscoder.segmentName(s.index()))));
+        String first =
+            Ff.ffprobe(
+                    "-select_streams",
+                    "v:0",
+                    "-read_intervals",
+                    "%+#1",
+                    "-show_entries",
+                    "frame=key_frame,pict_type",
+                    "-of",
+                    "csv=p=0",
+                    one.toString())
+                .lines()
+                .findFirst()
+                .orElse("");
+        assertEquals(
+            "1,I", first.trim().replaceAll(",+$", ""), rung.name() + " segment " + s.index());
+      }
+    }
+  }
+
+  @Test
+  void rungsAgreeOnSegmentsAndInitIsIdenticalAcrossChunks() {
+    for (int r = 0; r < ladder.rungs().size(); r++) {
+      assertEquals(
+          results.get(0).rungs().get(r).initSha256(),
+          results.get(1).rungs().get(r).initSha256(),
+          "init differs across chunks");
+      String codec = results.get(0).rungs().get(r).codecString();
+      assertTrue(codec.matches("avc1\\.(64|4d)00[0-9a-f]{2}"), codec);
+    }
+    List<String> reference = null;
+    for (int r = 0; r < ladder.rungs().size(); r++) {
+      List<String> segs = new ArrayList<>();
+      for (ChunkTranscoder.ChunkResult c : results) {
+        for (ChunkTranscoder.SegmentOutput s : c.rungs().get(r).segments()) {
+          segs.add(s.number() + ":" + s.frames());
+          assertTrue(s.bytes() > 0);
+        }
+      }
+      assertEquals(List.of("0:50", "1:50", "2:50", "3:50"), segs);
+      if (reference != null) {
+        assertEquals(reference, segs);
+      }
+      reference = segs;
+    }
+  }
+
+  @Test
+  void copiedAudioIsAlignedAndAsLongAsVideo() throws Exception {
+    assertTrue(audio.copied());
+    checkAudio(audio, out.resolve("audio"));
+  }
+
+  @Test
+  void encodedAudioIsAlignedAndAsLongAsVideo() throws Exception {
+    assertTrue(!encodedAudio.copied());
+    checkAudio(encodedAudio, tmp.resolve("enc/audio"));
+  }
+
+  private static void checkAudio(AudioTranscoder.AudioResult result, Path dir) throws Exception {
+    System.out.println("AUDIO segments " + result.segments());
+    assertEquals(plan.segments().size(), result.segments().size(), "audio segment count");
+    List<Path> segs = new ArrayList<>();
+    for (ChunkTranscoder.SegmentOutput s : result.segments()) {
+      segs.add(dir.resolve(ChunkTranscoder.segmentName(s.number())));
+    }
+    Path all =
+        Ff.concat(
+            dir.resolveSibling(dir.getFileName() + "-all.mp4"), dir.resolve("init.mp4"), segs);
+    Ff.ffmpeg("-xerror", "-i", all.toString(), "-f", "null", "-");
+    String[] last =
+        Ff.ffprobe(
+                "-select_streams",
+                "a:0",
+                "-show_entries",
+                "packet=pts_time,duration_time",
+                "-of",
+                "csv=p=0",
+                all.toString())
+            .lines()
+            .filter(l -> !l.isBlank())
+            .reduce((x, y) -> y)
+            .orElseThrow()
+            .split(",");
+    double end = Double.parseDouble(last[0]) + Double.parseDouble(last[1]);
+    assertEquals(info.durationSeconds(), end, FRAME, "audio end");
+    double total =
+        result.segments().stream()
+            .mapToDouble(ChunkTranscoder.SegmentOutput::durationSeconds)
+            .sum();
+    // Includes the 1024-sample AAC priming frame that the edit list hides.
+    assertEquals(info.durationSeconds(), total, FRAME + 0.03, "audio segment durations");
+    for (int i = 0; i + 1 < result.segments().size(); i++) {
+      assertEquals(2.0, result.segments().get(i).durationSeconds(), 0.03, "segment " + i);
+    }
+  }
+
+  @Test
+  void chunkSeamsShowTheRightFrames() throws Exception {
+    // The 360p rung has the source size, so a frame off by one at a seam would collapse PSNR.
+    Path all = concatRung("360p");
+    Path stats = tmp.resolve("psnr.log");
+    Ff.ffmpeg(
+        "-i",
+        all.toString(),
+        "-i",
+        source.toString(),
+        "-lavfi",
+        "[0:v]setpts=PTS-STARTPTS[a];[1:v]setpts=PTS-STARTPTS[b];[a][b]psnr=stats_file="
+            + stats.toString().replace(":", "\\:"),
+        "-f",
+        "null",
+        "-");
+    double min =
+        Files.readAllLines(stats).stream()
+            .map(l -> l.replaceAll(".*psnr_avg:([0-9.inf]+).*", "$1"))
+            .mapToDouble(v -> v.startsWith("inf") ? 99 : Double.parseDouble(v))
+            .min()
+            .orElseThrow();
+    assertTrue(min > 25, "worst frame PSNR " + min);
+  }
+
+  @Test
+  void rotatedSourceBecomesPortraitRung() throws Exception {
+    Path src = Ff.clip(tmp, "rot-src.mp4", 320, 180, "25", 2, false);
+    Path rot = tmp.resolve("rot.mp4");
+    Ff.ffmpeg("-display_rotation", "90", "-i", src.toString(), "-c", "copy", rot.toString());
+    MediaInfo ri = MediaProbe.probe(rot);
+    Ladder rl =
+        LadderPlanner.plan(
+            ri,
+            LadderConfig.defaults()
+                .withPreset("superfast")
+                .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, 300))));
+    ChunkPlan rp = ChunkPlan.create(ri, rl, 2.0, 1);
+    Path rout = tmp.resolve("rot-out");
+    ChunkTranscoder.ChunkResult r = ChunkTranscoder.transcode(rot, rl, rp.chunks().get(0), rout);
+    assertEquals(50, r.framesEncoded());
+    Path one =
+        Ff.concat(
+            tmp.resolve("rot-all.mp4"),
+            rout.resolve("180p/init.mp4"),
+            List.of(rout.resolve("180p/seg-00000.m4s")));
+    assertEquals(
+        "180,320",
+        Ff.ffprobe(
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "stream=width,height",
+                "-of",
+                "csv=p=0",
+                one.toString())
+            .trim());
+    Ff.ffmpeg("-xerror", "-i", one.toString(), "-f", "null", "-");
+  }
+
+  @Test
+  void ntscRateKeepsExactTimestampsAcrossChunks() throws Exception {
+    Path src = Ff.clip(tmp, "ntsc.mp4", 320, 180, "60000/1001", 2.002, false);
+    checkSmallRateCase(src, Rational.of(60000, 1001), 120);
+  }
+
+  @Test
+  void highRateSourceIsCappedTo60() throws Exception {
+    Path src = Ff.clip(tmp, "fast.mp4", 320, 180, "120", 2, false);
+    checkSmallRateCase(src, Rational.of(60, 1), 120);
+  }
+
+  @Test
+  void variableRateSourceBecomesConstantRate() throws Exception {
+    // 1 s at 50 fps then 1 s at 25 fps, timestamps kept as they are.
+    Path src = tmp.resolve("vfr.mp4");
+    Ff.ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=50:d=2",
+        "-vf",
+        "select='lt(t\\,1)+not(mod(n\\,2))'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        src.toString());
+    assertTrue(MediaProbe.probe(src).video().variableFrameRate());
+    checkSmallRateCase(src, Rational.of(50, 1), 99);
+  }
+
+  private static void checkSmallRateCase(Path src, Rational expectedFps, int expectedFrames)
+      throws Exception {
+    MediaInfo mi = MediaProbe.probe(src);
+    Ladder l =
+        LadderPlanner.plan(
+            mi,
+            LadderConfig.defaults()
+                .withPreset("superfast")
+                .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, 300))));
+    assertEquals(expectedFps, l.frameRate());
+    ChunkPlan p = ChunkPlan.create(mi, l, 1.0, 1);
+    assertEquals(2, p.chunks().size());
+    Path o = tmp.resolve("rate-" + src.getFileName());
+    long frames = 0;
+    for (ChunkPlan.Chunk c : p.chunks()) {
+      frames += ChunkTranscoder.transcode(src, l, c, o).framesEncoded();
+    }
+    assertEquals(expectedFrames, frames);
+    List<Path> segs = new ArrayList<>();
+    for (ChunkPlan.Segment s : p.segments()) {
+      segs.add(o.resolve("180p").resolve(ChunkTranscoder.segmentName(s.index())));
+    }
+    Path all = Ff.concat(o.resolve("all.mp4"), o.resolve("180p/init.mp4"), segs);
+    Ff.ffmpeg("-xerror", "-i", all.toString(), "-f", "null", "-");
+    double[] pts =
+        Ff.ffprobe(
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "frame=pts_time",
+                "-of",
+                "csv=p=0",
+                all.toString())
+            .lines()
+            .filter(x -> !x.isBlank())
+            .mapToDouble(x -> Double.parseDouble(x.replace(",", "").trim()))
+            .toArray();
+    assertEquals(expectedFrames, pts.length);
+    double step = 1 / expectedFps.value();
+    for (int i = 1; i < pts.length; i++) {
+      assertEquals(step, pts[i] - pts[i - 1], 1e-4, "gap at frame " + i);
+    }
+  }
+
+  @Test
+  void measureAgainstOneFfmpegCommand() throws Exception {
+    StringBuilder graph = new StringBuilder("[0:v]split=" + ladder.rungs().size());
+    for (int i = 0; i < ladder.rungs().size(); i++) {
+      graph.append("[v").append(i).append(']');
+    }
+    graph.append(';');
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < ladder.rungs().size(); i++) {
+      Ladder.Rung r = ladder.rungs().get(i);
+      graph
+          .append("[v")
+          .append(i)
+          .append("]scale=")
+          .append(r.width())
+          .append(':')
+          .append(r.height())
+          .append("[o")
+          .append(i)
+          .append("];");
+      args.addAll(
+          List.of(
+              "-map",
+              "[o" + i + "]",
+              "-c:v",
+              "libx264",
+              "-preset",
+              ladder.x264Preset(),
+              "-b:v",
+              "" + r.bitrate(),
+              "-maxrate",
+              "" + r.maxBitrate(),
+              "-bufsize",
+              "" + r.bufferSize(),
+              "-x264-params",
+              "keyint=50:min-keyint=50:scenecut=0:open-gop=0",
+              "-f",
+              "mp4",
+              tmp.resolve("ref" + i + ".mp4").toString()));
+    }
+    graph.setLength(graph.length() - 1);
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Ff.ffmpeg().toString(),
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                source.toString(),
+                "-filter_complex",
+                graph.toString()));
+    cmd.addAll(args);
+    String script = String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList()) + "; times";
+    long t0 = System.nanoTime();
+    String times = Ff.run(List.of("bash", "-c", script));
+    long wallMs = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf(
+        "MEASURE chunked JavaCV (2 chunks, %d rungs): wall %d ms, process CPU %d ms%n",
+        ladder.rungs().size(), chunkWallMs, chunkCpuMs);
+    System.out.printf(
+        "MEASURE single ffmpeg command: wall %d ms, child CPU (user sys) %s%n",
+        wallMs, Arrays.toString(times.lines().reduce((a, b) -> b).orElse("").split("\\s+")));
+  }
+
+  private static Path concatRung(String rung) throws Exception {
+    Path dir = out.resolve(rung);
+    List<Path> segs = new ArrayList<>();
+    for (ChunkPlan.Segment s : plan.segments()) {
+      segs.add(dir.resolve(ChunkTranscoder.segmentName(s.index())));
+    }
+    return Ff.concat(tmp.resolve(rung + "-all.mp4"), dir.resolve("init.mp4"), segs);
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
