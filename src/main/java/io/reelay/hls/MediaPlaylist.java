@@ -89,13 +89,17 @@ public record MediaPlaylist(
     }
   }
 
-  /** Ceiling of the longest segment duration as a client will read it (never below 1). */
+  /**
+   * The smallest target duration the segments allow: RFC 8216 (4.3.3.1) requires every EXTINF,
+   * rounded to the nearest integer, to be at most the target. Rounding (not the ceiling) keeps a
+   * 2.005 s audio segment in a 2 s playlist instead of inflating every hold-back by half.
+   */
   public static int honestTargetDuration(List<Segment> segments) {
-    double max = 0;
+    long max = 0;
     for (Segment s : segments) {
-      max = Math.max(max, HlsFormat.asWritten(s.duration()));
+      max = Math.max(max, Math.round(HlsFormat.asWritten(s.duration())));
     }
-    return (int) Math.ceil(max);
+    return (int) max;
   }
 
   private static void validateLowLatency(

@@ -69,7 +69,7 @@ class MediaPlaylistTest {
             "\n",
             "#EXTM3U",
             "#EXT-X-VERSION:7",
-            "#EXT-X-TARGETDURATION:7",
+            "#EXT-X-TARGETDURATION:6",
             "#EXT-X-MEDIA-SEQUENCE:0",
             "#EXT-X-DISCONTINUITY-SEQUENCE:0",
             "#EXT-X-PLAYLIST-TYPE:VOD",
@@ -266,15 +266,18 @@ class MediaPlaylistTest {
             .addSegment(Segment.of("b.m4s", 9.2))
             .addSegment(Segment.of("c.m4s", 4.0))
             .build();
-    assertEquals(10, p.targetDuration());
-    assertTrue(p.toM3u8().contains("#EXT-X-TARGETDURATION:10\n"));
+    assertEquals(9, p.targetDuration());
+    assertTrue(p.toM3u8().contains("#EXT-X-TARGETDURATION:9\n"));
   }
 
   @Test
-  void targetDurationUsesCeilingNotRounding() {
+  void targetDurationIsTheRoundedLongestSegment() {
+    // RFC 8216 4.3.3.1: each EXTINF rounded to the nearest integer is at most the target.
     MediaPlaylist p =
-        MediaPlaylist.builder().targetDuration(6).addSegment(Segment.of("a.m4s", 6.0004)).build();
-    assertEquals(7, p.targetDuration());
+        MediaPlaylist.builder().targetDuration(6).addSegment(Segment.of("a.m4s", 6.4)).build();
+    assertEquals(6, p.targetDuration());
+    MediaPlaylist over = MediaPlaylist.builder().addSegment(Segment.of("a.m4s", 6.5)).build();
+    assertEquals(7, over.targetDuration());
     MediaPlaylist exact = MediaPlaylist.builder().addSegment(Segment.of("a.m4s", 6.0)).build();
     assertEquals(6, exact.targetDuration());
     // Noise below the written precision does not inflate it.

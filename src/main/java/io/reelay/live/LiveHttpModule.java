@@ -1,0 +1,324 @@
+package io.reelay.live;
+
+import io.reelay.config.ReelayConfig;
+import io.reelay.hls.HlsWriter;
+import io.reelay.http.HttpModule;
+import io.reelay.platform.RedisSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves live playlists and media from the Redis window, so any delivery process serves any stream
+ * without talking to the ingest process: the HLS master, Low-Latency HLS media playlists with
+ * blocking reload ({@code _HLS_msn}/{@code _HLS_part}, answered as soon as the part exists, 400
+ * when too far ahead, 503 after three target durations), delta updates ({@code _HLS_skip}), a
+ * dynamic DASH MPD, and the parts, segments and init segments themselves.
+ */
+public final class LiveHttpModule implements HttpModule {
+  static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final Pattern RENDITION = Pattern.compile("[a-z0-9]{1,16}");
+  static final Pattern MEDIA =
+      Pattern.compile(
+          "(?:init-(\\d{1,6})\\.mp4|seg-(\\d{1,12})\\.m4s|seg-(\\d{1,12})\\.(\\d{1,4})\\.m4s)");
+
+  private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+  private Vertx vertx;
+  private Redis redisClient;
+  private RedisAPI redis;
+  private LiveNotifications notifications;
+  private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
+
+  /** Requests waiting for a stream's window to grow, re-checked on every change notification. */
+  private final Map<String, List<Runnable>> waiters = new HashMap<>();
+
+  @Override
+  public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
+    this.vertx = vertx;
+    this.redisClient = Redis.createClient(vertx, RedisSettings.options(config));
+    this.redis = RedisAPI.api(redisClient);
+    this.notifications = new LiveNotifications(vertx, config, this::changed);
+    router.get("/api/time").handler(this::time);
+    router.get("/live/:stream/master.m3u8").handler(this::master);
+    router.get("/live/:stream/manifest.mpd").handler(this::mpd);
+    router.get("/live/:stream/:rendition/index.m3u8").handler(this::media);
+    router.get("/live/:stream/:rendition/:file").handler(this::file);
+    return notifications.start();
+  }
+
+  @Override
+  public Future<Void> close() {
+    notifications.close();
+    redisClient.close();
+    return Future.succeededFuture();
+  }
+
+  private void time(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/plain")
+        .putHeader("Cache-Control", "no-store")
+        .end(Instant.now().toString());
+  }
+
+  private static String streamId(RoutingContext ctx) {
+    String id = ctx.pathParam("stream");
+    if (id == null || !STREAM_ID.matcher(id).matches()) {
+      throw new HttpException(404, "no such live stream");
+    }
+    return id;
+  }
+
+  private Future<LiveState> state(String streamId) {
+    return redis
+        .get(LiveKeys.state(streamId))
+        .map(r -> r == null ? null : LiveState.fromJson(new JsonObject(r.toBuffer())));
+  }
+
+  private Future<LiveState> existing(String streamId) {
+    return state(streamId)
+        .compose(
+            s ->
+                s == null
+                    ? Future.failedFuture(new HttpException(404, "stream is not live"))
+                    : Future.succeededFuture(s));
+  }
+
+  private void master(RoutingContext ctx) {
+    existing(streamId(ctx))
+        .map(
+            s -> {
+              if (s.renditions().isEmpty()) {
+                throw new HttpException(404, "stream has no media yet");
+              }
+              return s;
+            })
+        .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.master(s))))
+        .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
+        .onFailure(ctx::fail);
+  }
+
+  private void mpd(RoutingContext ctx) {
+    existing(streamId(ctx))
+        .map(s -> LivePlaylists.dash(s, Instant.now(), "/api/time").toXml())
+        .onSuccess(
+            xml -> {
+              ctx.response()
+                  .putHeader("Content-Type", "application/dash+xml")
+                  .putHeader("Cache-Control", "public, max-age=1")
+                  .end(xml);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void media(RoutingContext ctx) {
+    String streamId = streamId(ctx);
+    String rendition = ctx.pathParam("rendition");
+    if (!RENDITION.matcher(rendition).matches()) {
+      throw new HttpException(404, "no such rendition");
+    }
+    Long msn = longParam(ctx, "_HLS_msn");
+    Long part = longParam(ctx, "_HLS_part");
+    String skipParam = ctx.request().getParam("_HLS_skip");
+    boolean skip = "YES".equals(skipParam) || "v2".equals(skipParam);
+    if (part != null && msn == null) {
+      throw new HttpException(400, "_HLS_part needs _HLS_msn");
+    }
+    existing(streamId)
+        .compose(
+            s -> {
+              LiveState.Rendition r = s.rendition(rendition);
+              if (r == null) {
+                return Future.failedFuture(new HttpException(404, "no such rendition"));
+              }
+              if (msn == null) {
+                return Future.succeededFuture(s);
+              }
+              // rfc8216bis: more than two segments ahead of the playlist is a client error.
+              if (msn > r.lastMsn() + 2) {
+                return Future.failedFuture(
+                    new HttpException(400, "_HLS_msn is too far ahead of the live edge"));
+              }
+              long timeoutMs = Math.round(3 * Math.ceil(s.segmentTarget()) * 1000);
+              return awaitPart(
+                  streamId, rendition, msn, part == null ? null : part.intValue(), timeoutMs);
+            })
+        .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.media(s, rendition, skip))))
+        .onSuccess(e -> playlist(ctx, e.getValue(), msn != null, e.getKey()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Completes with the state once it holds the part, or fails with 503 after the timeout. */
+  private Future<LiveState> awaitPart(
+      String streamId, String rendition, long msn, Integer part, long timeoutMs) {
+    Promise<LiveState> promise = Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    Runnable check =
+        new Runnable() {
+          @Override
+          public void run() {
+            if (promise.future().isComplete()) {
+              return;
+            }
+            state(streamId)
+                .onSuccess(
+                    s -> {
+                      LiveState.Rendition r = s == null ? null : s.rendition(rendition);
+                      if (s == null || r == null) {
+                        promise.tryFail(new HttpException(404, "stream is not live"));
+                      } else if (s.ended() || r.has(msn, part)) {
+                        promise.tryComplete(s);
+                      } else if (System.currentTimeMillis() >= deadline) {
+                        promise.tryFail(new HttpException(503, "part not available in time"));
+                      } else {
+                        waiters.computeIfAbsent(streamId, k -> new ArrayList<>()).add(this);
+                      }
+                    })
+                .onFailure(promise::tryFail);
+          }
+        };
+    long timer =
+        vertx.setTimer(
+            timeoutMs, t -> promise.tryFail(new HttpException(503, "part not available in time")));
+    promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    check.run();
+    return promise.future();
+  }
+
+  private void changed(String streamId) {
+    List<Runnable> waiting = waiters.remove(streamId);
+    if (waiting != null) {
+      waiting.forEach(Runnable::run);
+    }
+  }
+
+  private void file(RoutingContext ctx) {
+    String streamId = streamId(ctx);
+    String rendition = ctx.pathParam("rendition");
+    Matcher m = MEDIA.matcher(ctx.pathParam("file"));
+    if (!RENDITION.matcher(rendition).matches() || !m.matches()) {
+      throw new HttpException(404, "no such live media");
+    }
+    String key;
+    String type;
+    Long waitMsn = null;
+    Integer waitPart = null;
+    if (m.group(1) != null) {
+      key = LiveKeys.init(streamId, rendition, Integer.parseInt(m.group(1)));
+      type = "video/mp4";
+    } else if (m.group(2) != null) {
+      waitMsn = Long.parseLong(m.group(2));
+      key = LiveKeys.segment(streamId, rendition, waitMsn);
+      type = "video/iso.segment";
+    } else {
+      waitMsn = Long.parseLong(m.group(3));
+      waitPart = Integer.parseInt(m.group(4));
+      key = LiveKeys.part(streamId, rendition, waitMsn, waitPart);
+      type = "video/iso.segment";
+    }
+    Buffer cached = cache.get(key);
+    if (cached != null) {
+      send(ctx, cached, type);
+      return;
+    }
+    Long msn = waitMsn;
+    Integer part = waitPart;
+    fetch(key)
+        .compose(
+            bytes -> {
+              if (bytes != null || msn == null) {
+                return Future.succeededFuture(bytes);
+              }
+              // A player following the preload hint asks for the next part before it exists:
+              // hold the request until it does, as LL-HLS expects.
+              return state(streamId)
+                  .compose(
+                      s -> {
+                        LiveState.Rendition r = s == null ? null : s.rendition(rendition);
+                        if (r == null
+                            || s.ended()
+                            || msn > r.nextMsn()
+                            || msn < r.nextMsn() && part == null) {
+                          return Future.succeededFuture(null);
+                        }
+                        long timeoutMs = Math.round(3 * Math.ceil(s.segmentTarget()) * 1000);
+                        return awaitPart(streamId, rendition, msn, part, timeoutMs)
+                            .compose(ready -> fetch(key));
+                      });
+            })
+        .onSuccess(
+            bytes -> {
+              if (bytes == null) {
+                ctx.fail(new HttpException(404, "not in the live window"));
+              } else {
+                cache.put(key, bytes);
+                send(ctx, bytes, type);
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Buffer> fetch(String key) {
+    return redis.get(key).map(r -> r == null ? null : r.toBuffer());
+  }
+
+  private static void send(RoutingContext ctx, Buffer bytes, String type) {
+    HttpServerResponse response = ctx.response();
+    String etag = "\"" + Integer.toHexString(bytes.hashCode()) + "-" + bytes.length() + "\"";
+    response
+        .putHeader("Content-Type", type)
+        .putHeader("Cache-Control", IMMUTABLE)
+        .putHeader("ETag", etag)
+        .putHeader("Accept-Ranges", "bytes");
+    if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    ByteRanges.send(ctx, bytes);
+  }
+
+  private static void playlist(RoutingContext ctx, String text, boolean blocking, LiveState s) {
+    // A blocking response is specific to its query and must not be reused; a plain one may be
+    // cached, but for no longer than one part.
+    String cacheControl =
+        blocking
+            ? "no-store"
+            : "public, max-age=0, s-maxage=" + Math.max(0, (int) Math.floor(s.partTarget()));
+    ctx.response()
+        .putHeader("Content-Type", PLAYLIST_TYPE)
+        .putHeader("Cache-Control", cacheControl)
+        .end(text);
+  }
+
+  private static Long longParam(RoutingContext ctx, String name) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value < 0) {
+        throw new HttpException(400, name + " must not be negative");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new HttpException(400, name + " is not a number");
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package io.reelay.live;
+
+import io.reelay.dash.AdaptationSet;
+import io.reelay.dash.Mpd;
+import io.reelay.dash.Period;
+import io.reelay.dash.Representation;
+import io.reelay.dash.SegmentTemplate;
+import io.reelay.dash.SegmentTimeline;
+import io.reelay.dash.UtcTiming;
+import io.reelay.hls.AudioRendition;
+import io.reelay.hls.InitMap;
+import io.reelay.hls.MasterPlaylist;
+import io.reelay.hls.MediaPlaylist;
+import io.reelay.hls.Part;
+import io.reelay.hls.PreloadHint;
+import io.reelay.hls.Segment;
+import io.reelay.hls.ServerControl;
+import io.reelay.hls.Variant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a live stream's playlists from its {@link LiveState}: the HLS master, Low-Latency HLS
+ * media playlists (parts, preload hint, blocking reload and delta updates advertised) and a dynamic
+ * DASH MPD over the same CMAF files. Pure: the same state always gives the same text.
+ */
+public final class LivePlaylists {
+  private static final String AUDIO_GROUP = "audio";
+
+  /**
+   * Audio parts are cut at the video's part boundaries, so they can overrun the part target by up
+   * to one AAC frame; the advertised PART-TARGET includes that margin.
+   */
+  static final double PART_TARGET_MARGIN = 0.05;
+
+  private LivePlaylists() {}
+
+  public static String initName(int generation) {
+    return "init-" + generation + ".mp4";
+  }
+
+  public static String segmentName(long msn) {
+    return String.format(Locale.ROOT, "seg-%05d.m4s", msn);
+  }
+
+  public static String partName(long msn, int part) {
+    return String.format(Locale.ROOT, "seg-%05d.%d.m4s", msn, part);
+  }
+
+  public static double advertisedPartTarget(LiveState state) {
+    return state.partTarget() + PART_TARGET_MARGIN;
+  }
+
+  public static MasterPlaylist master(LiveState state) {
+    MasterPlaylist.Builder b = MasterPlaylist.builder();
+    LiveState.Rendition video = state.rendition(LiveState.VIDEO);
+    LiveState.Rendition audio = state.rendition(LiveState.AUDIO);
+    if (audio != null && video != null) {
+      b.addAudio(
+          AudioRendition.of(
+              AUDIO_GROUP,
+              "Audio",
+              null,
+              Math.max(1, audio.channels()),
+              LiveState.AUDIO + "/index.m3u8"));
+    }
+    if (video != null) {
+      String codecs = audio != null ? video.codecs() + "," + audio.codecs() : video.codecs();
+      long bandwidth = Math.max(1, video.peakBandwidth());
+      Variant.Builder v =
+          Variant.builder(LiveState.VIDEO + "/index.m3u8", bandwidth)
+              .averageBandwidth(Math.max(1, video.averageBandwidth()))
+              .codecs(codecs)
+              .resolution(video.width(), video.height());
+      if (video.frameRate() > 0) {
+        v.frameRate(video.frameRate());
+      }
+      if (audio != null) {
+        v.audioGroup(AUDIO_GROUP);
+      }
+      b.addVariant(v.build());
+    } else if (audio != null) {
+      b.addVariant(
+          Variant.builder(LiveState.AUDIO + "/index.m3u8", Math.max(1, audio.averageBandwidth()))
+              .codecs(audio.codecs())
+              .build());
+    }
+    return b.build();
+  }
+
+  /** The LL-HLS media playlist of one rendition; {@code skip} gives the delta update. */
+  public static MediaPlaylist media(LiveState state, String renditionName, boolean skip) {
+    LiveState.Rendition r = state.rendition(renditionName);
+    List<LiveState.SegmentEntry> segments = r.segments();
+    int generation = segments.isEmpty() ? r.initGeneration() : segments.get(0).initGeneration();
+    InitMap firstMap = InitMap.of(initName(generation));
+    List<Segment> out = new ArrayList<>();
+    for (LiveState.SegmentEntry s : segments) {
+      Segment seg =
+          Segment.of(segmentName(s.msn()), s.duration())
+              .withProgramDateTime(Instant.ofEpochMilli(s.pdtMs()));
+      if (s.discontinuity()) {
+        seg = seg.withDiscontinuity();
+      }
+      if (s.initGeneration() != generation) {
+        generation = s.initGeneration();
+        seg = seg.withMap(InitMap.of(initName(generation)));
+      }
+      if (!s.parts().isEmpty()) {
+        seg = seg.withParts(parts(s.msn(), s.parts()));
+      }
+      out.add(seg);
+    }
+    double partTarget = advertisedPartTarget(state);
+    int target =
+        Math.max(
+            (int) Math.ceil(state.segmentTarget() - 1e-9), MediaPlaylist.honestTargetDuration(out));
+    MediaPlaylist.Builder b =
+        MediaPlaylist.builder()
+            .targetDuration(target)
+            .independentSegments(true)
+            .partTarget(partTarget)
+            .serverControl(
+                new ServerControl(true, 6.0 * target, false, 3.0 * target, 3 * partTarget))
+            .discontinuitySequence(state.discontinuitySequence())
+            .mediaSequence(segments.isEmpty() ? r.nextMsn() : segments.get(0).msn())
+            .map(firstMap)
+            .segments(out);
+    if (state.ended()) {
+      b.endList(true);
+    } else {
+      b.trailingParts(parts(r.nextMsn(), r.pending()));
+      b.preloadHint(PreloadHint.part(partName(r.nextMsn(), r.pending().size())));
+    }
+    MediaPlaylist playlist = b.build();
+    return skip ? playlist.deltaUpdate() : playlist;
+  }
+
+  private static List<Part> parts(long msn, List<LiveState.PartEntry> entries) {
+    List<Part> parts = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      LiveState.PartEntry p = entries.get(i);
+      parts.add(Part.of(partName(msn, i), p.duration(), p.independent()));
+    }
+    return parts;
+  }
+
+  /** A dynamic MPD over the same segments; times on a millisecond timeline from stream start. */
+  public static Mpd dash(LiveState state, Instant now, String timeUrl) {
+    List<AdaptationSet> sets = new ArrayList<>();
+    double window = 0;
+    double maxSegment = state.segmentTarget();
+    for (LiveState.Rendition r : state.renditions().values()) {
+      if (r.segments().isEmpty()) {
+        continue;
+      }
+      List<SegmentTimeline.TimedSegment> timeline = new ArrayList<>();
+      double span = 0;
+      for (LiveState.SegmentEntry s : r.segments()) {
+        long t = s.pdtMs() - state.startedAtMs();
+        timeline.add(
+            new SegmentTimeline.TimedSegment(t, Math.max(1, Math.round(s.duration() * 1000))));
+        span += s.duration();
+        maxSegment = Math.max(maxSegment, s.duration());
+      }
+      window = Math.max(window, span);
+      LiveState.SegmentEntry last = r.segments().get(r.segments().size() - 1);
+      SegmentTemplate template =
+          SegmentTemplate.builder(1000)
+              .initialization(r.name() + "/" + initName(last.initGeneration()))
+              .media(r.name() + "/seg-$Number%05d$.m4s")
+              .startNumber(r.segments().get(0).msn())
+              .timeline(SegmentTimeline.of(timeline))
+              .build();
+      Representation.Builder rep =
+          Representation.builder(r.name(), Math.max(1, r.peakBandwidth())).codecs(r.codecs());
+      AdaptationSet.Builder set;
+      if (r.video()) {
+        rep.size(r.width(), r.height());
+        set = AdaptationSet.video();
+      } else {
+        rep.audioSamplingRate(r.sampleRate());
+        set = AdaptationSet.audio("und").audioChannels(Math.max(1, r.channels()));
+      }
+      sets.add(set.segmentTemplate(template).addRepresentation(rep.build()).build());
+    }
+    Mpd.Builder mpd =
+        Mpd.dynamicBuilder(Instant.ofEpochMilli(state.startedAtMs()), now)
+            .minBufferTime(Duration.ofMillis(Math.round(state.segmentTarget() * 1000)))
+            .timeShiftBufferDepth(Duration.ofMillis(Math.round(Math.max(window, 1) * 1000)))
+            .suggestedPresentationDelay(Duration.ofMillis(Math.round(maxSegment * 2000)))
+            .maxSegmentDuration(Duration.ofMillis(Math.round(Math.ceil(maxSegment * 1000))))
+            .addUtcTiming(UtcTiming.httpIso(timeUrl));
+    if (!state.ended()) {
+      mpd.minimumUpdatePeriod(Duration.ofMillis(Math.round(state.segmentTarget() * 1000)));
+    }
+    if (!sets.isEmpty()) {
+      mpd.addPeriod(Period.of("0", Duration.ZERO, sets));
+    }
+    return mpd.build();
+  }
+}
