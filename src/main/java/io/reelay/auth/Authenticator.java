@@ -41,7 +41,7 @@ public final class Authenticator {
     }
   }
 
-  static Optional<String> token(RoutingContext ctx) {
+  public static Optional<String> token(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String token = header.substring(7).trim();

@@ -1,6 +1,9 @@
 package io.reelay.http;
 
+import io.reelay.auth.AccountsHttpModule;
 import io.reelay.config.ReelayConfig;
+import io.reelay.live.LiveHttpModule;
+import io.reelay.viewer.PositionsHttpModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +17,9 @@ public final class HttpModules {
   /** Role → modules, in mounting order (more specific paths first). */
   private static Map<String, List<Supplier<HttpModule>>> registry() {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
-    byRole.put("delivery", List.of(io.reelay.live.LiveHttpModule::new));
+    byRole.put(
+        "delivery",
+        List.of(LiveHttpModule::new, AccountsHttpModule::new, PositionsHttpModule::new));
     return byRole;
   }
 

@@ -47,6 +47,40 @@ class ReelayProcessIT {
         .build();
   }
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  private static java.net.http.HttpResponse<String> send(
+      java.net.http.HttpRequest.Builder b, String token) throws Exception {
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(
+        b.timeout(Duration.ofSeconds(30)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  static java.net.http.HttpResponse<String> post(String url, String json, String token)
+      throws Exception {
+    return send(
+        java.net.http.HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)),
+        token);
+  }
+
+  static java.net.http.HttpResponse<String> put(String url, String json, String token)
+      throws Exception {
+    return send(
+        java.net.http.HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)),
+        token);
+  }
+
+  static java.net.http.HttpResponse<String> get(String url, String token) throws Exception {
+    return send(java.net.http.HttpRequest.newBuilder(URI.create(url)).GET(), token);
+  }
+
   /** A minimal RESP exchange over a socket: the test talks to Redis without Reelay's code. */
   private static String redis(String url, String... args) throws Exception {
     URI uri = URI.create(url);
@@ -72,7 +106,9 @@ class ReelayProcessIT {
   }
 
   @Test
-  @DisplayName("start to healthy, SIGTERM within 10 s leaving no child process, restart keeps data")
+  @DisplayName(
+      "start to healthy, SIGTERM within 10 s leaving no child process, restart keeps data "
+          + "(Redis, S3, Kafka, accounts and viewer positions)")
   void lifecycle(@TempDir Path dataDir) throws Exception {
     List<ProcessHandle> children;
     try (ReelayProcess reelay = ReelayProcess.start(dataDir, Map.of())) {
@@ -98,6 +134,21 @@ class ReelayProcessIT {
           new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
         producer.send(new ProducerRecord<>("it.kept", "k", "event-1")).get();
       }
+      String base = "http://127.0.0.1:" + reelay.httpPort;
+      assertEquals(
+          201,
+          post(base + "/api/users", "{\"username\":\"dora\",\"password\":\"long-password\"}", null)
+              .statusCode());
+      String token =
+          new JsonObject(
+                  post(
+                          base + "/api/login",
+                          "{\"username\":\"dora\",\"password\":\"long-password\"}",
+                          null)
+                      .body())
+              .getString("token");
+      assertEquals(
+          204, put(base + "/api/me/positions/vid1", "{\"seconds\":42.5}", token).statusCode());
       // Redis persists to its append-only file once a second.
       redis(s.getString("redisUrl"), "BGREWRITEAOF");
       Thread.sleep(1500);
@@ -115,6 +166,18 @@ class ReelayProcessIT {
       again.awaitHealthy(Duration.ofSeconds(90));
       JsonObject s = services(dataDir);
       assertEquals("value-1", redis(s.getString("redisUrl"), "GET", "it:kept"));
+      String base = "http://127.0.0.1:" + again.httpPort;
+      String token =
+          new JsonObject(
+                  post(
+                          base + "/api/login",
+                          "{\"username\":\"dora\",\"password\":\"long-password\"}",
+                          null)
+                      .body())
+              .getString("token");
+      var position = get(base + "/api/me/positions/vid1", token);
+      assertEquals(200, position.statusCode(), position.body());
+      assertEquals(42.5, new JsonObject(position.body()).getDouble("seconds"));
       try (var in =
           s3(dataDir)
               .getObject(
