@@ -4,6 +4,7 @@ import io.reelay.auth.AccountsHttpModule;
 import io.reelay.config.ReelayConfig;
 import io.reelay.live.LiveHttpModule;
 import io.reelay.viewer.PositionsHttpModule;
+import io.reelay.web.WebAppHttpModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,11 @@ public final class HttpModules {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
     byRole.put(
         "delivery",
-        List.of(LiveHttpModule::new, AccountsHttpModule::new, PositionsHttpModule::new));
+        List.of(
+            LiveHttpModule::new,
+            AccountsHttpModule::new,
+            PositionsHttpModule::new,
+            WebAppHttpModule::new));
     return byRole;
   }
 

@@ -262,20 +262,21 @@ public final class LiveHttpModule implements HttpModule {
                             .compose(ready -> fetch(key));
                       });
             })
-        .onSuccess(
+        .map(
             bytes -> {
               if (bytes == null) {
-                ctx.fail(new HttpException(404, "not in the live window"));
-              } else {
-                cache.put(key, bytes);
-                send(ctx, bytes, type);
+                throw new HttpException(404, "not in the live window");
               }
+              cache.put(key, bytes);
+              return bytes;
             })
+        .onSuccess(bytes -> send(ctx, bytes, type))
         .onFailure(ctx::fail);
   }
 
   private Future<Buffer> fetch(String key) {
-    return redis.get(key).map(r -> r == null ? null : r.toBuffer());
+    // Copied out of the client's network buffer: the bytes outlive this response in the cache.
+    return redis.get(key).map(r -> r == null ? null : Buffer.buffer(r.toBytes()));
   }
 
   private static void send(RoutingContext ctx, Buffer bytes, String type) {
