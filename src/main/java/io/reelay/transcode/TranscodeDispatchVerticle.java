@@ -3,6 +3,7 @@ package io.reelay.transcode;
 import io.reelay.bus.Addresses;
 import io.reelay.bus.Topics;
 import io.reelay.config.ReelayConfig;
+import io.reelay.platform.Backoff;
 import io.reelay.platform.KafkaSettings;
 import io.reelay.platform.StatusEndpoint;
 import io.reelay.platform.VerticleConfig;
@@ -34,7 +35,9 @@ public final class TranscodeDispatchVerticle extends VerticleBase {
         .compose(
             client -> {
               admin = client;
-              return ensureTopics();
+              // In the background: a broker that is down must not stop the server.
+              Backoff.untilSuccess(vertx, "creating Kafka topics", this::ensureTopics);
+              return Future.succeededFuture();
             })
         .compose(
             v ->

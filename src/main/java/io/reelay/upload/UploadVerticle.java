@@ -1,6 +1,7 @@
 package io.reelay.upload;
 
 import io.reelay.bus.Addresses;
+import io.reelay.platform.Backoff;
 import io.reelay.platform.StatusEndpoint;
 import io.reelay.platform.VerticleConfig;
 import io.reelay.storage.ObjectStore;
@@ -19,7 +20,9 @@ public final class UploadVerticle extends VerticleBase {
         .compose(
             created -> {
               store = created;
-              return store.ensureBucket();
+              // In the background: an object store that is down must not stop the server.
+              Backoff.untilSuccess(vertx, "creating the S3 bucket", store::ensureBucket);
+              return Future.succeededFuture();
             })
         .compose(
             v ->

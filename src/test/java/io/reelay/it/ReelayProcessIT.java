@@ -255,6 +255,37 @@ class ReelayProcessIT {
   }
 
   @Test
+  @DisplayName("backing services down at start-up: the server starts, /health is 503 naming each")
+  void servicesDownAtStartup(@TempDir Path tmp) throws Exception {
+    Map<String, String> dead =
+        Map.of(
+            "REELAY_KAFKA_BOOTSTRAP",
+            "127.0.0.1:" + ReelayProcess.freePort(),
+            "REELAY_REDIS_URL",
+            "redis://127.0.0.1:" + ReelayProcess.freePort(),
+            "REELAY_S3_ENDPOINT",
+            "http://127.0.0.1:" + ReelayProcess.freePort(),
+            "REELAY_S3_ACCESS_KEY",
+            "k",
+            "REELAY_S3_SECRET_KEY",
+            "s",
+            "REELAY_ADMIN_TOKEN",
+            "t");
+    try (ReelayProcess reelay = ReelayProcess.start(tmp, dead)) {
+      assertTrue(
+          reelay.waitForLine("reelay: ready", Duration.ofSeconds(60)),
+          String.join("\n", reelay.output()));
+      var health = get("http://127.0.0.1:" + reelay.httpPort + "/health", null);
+      assertEquals(503, health.statusCode(), health.body());
+      JsonObject services = new JsonObject(health.body()).getJsonObject("services");
+      for (String name : List.of("kafka", "redis", "s3")) {
+        assertEquals("DOWN", services.getJsonObject(name).getString("status"), name);
+      }
+      reelay.terminate(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
   @DisplayName("bad configuration and a taken port each stop start-up with one clear line")
   void clearStartupErrors(@TempDir Path tmp) throws Exception {
     try (ReelayProcess bad =
