@@ -3,22 +3,15 @@ package io.reelay.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.reelay.bus.Addresses;
-import io.reelay.config.ReelayConfig;
 import io.reelay.hls.HlsParser;
 import io.reelay.hls.MediaPlaylist;
-import io.reelay.http.HttpDeliveryVerticle;
 import io.reelay.platform.RedisSettings;
 import io.reelay.platform.ReelayVertx;
+import io.reelay.testing.TestHttp;
 import io.reelay.testing.TestMedia;
 import io.reelay.testing.TestServices;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Files;
@@ -35,34 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The live window written to real Redis and served over HTTP, as players see it. */
 class LiveDeliveryTest {
   private Vertx vertx;
-  private HttpClient http;
   private Redis redis;
-  private int port;
-
-  record Reply(int status, Buffer body, io.vertx.core.MultiMap headers) {
-    String text() {
-      return body.toString();
-    }
-  }
+  private TestHttp http;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = ReelayVertx.create();
-    http = vertx.createHttpClient();
-    ReelayConfig config = TestServices.config();
-    redis = Redis.createClient(vertx, RedisSettings.options(config));
-    vertx
-        .deployVerticle(
-            new HttpDeliveryVerticle(),
-            new DeploymentOptions().setConfig(new JsonObject().put("reelay", config.toJson())))
-        .await(30, TimeUnit.SECONDS);
-    port =
-        vertx
-            .eventBus()
-            .<JsonObject>request(Addresses.DELIVERY_STATUS, null)
-            .await(5, TimeUnit.SECONDS)
-            .body()
-            .getInteger("port");
+    redis = Redis.createClient(vertx, RedisSettings.options(TestServices.config()));
+    http = TestHttp.deploy(vertx);
   }
 
   @AfterEach
@@ -70,16 +43,8 @@ class LiveDeliveryTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private Reply get(String path) throws Exception {
-    return http.request(
-            new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost("127.0.0.1")
-                .setPort(port)
-                .setURI(path))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b, resp.headers())))
-        .await(20, TimeUnit.SECONDS);
+  private TestHttp.Reply get(String path) throws Exception {
+    return http.get(path);
   }
 
   /**
@@ -153,14 +118,14 @@ class LiveDeliveryTest {
     publisher.start();
 
     // Wait for the first part to appear, then check the playlists.
-    Reply media;
+    TestHttp.Reply media;
     long deadline = System.currentTimeMillis() + 10_000;
     do {
       Thread.sleep(100);
       media = get("/live/" + id + "/source/index.m3u8");
     } while (media.status() != 200 && System.currentTimeMillis() < deadline);
     assertEquals(200, media.status(), media.text());
-    Reply master = get("/live/" + id + "/master.m3u8");
+    TestHttp.Reply master = get("/live/" + id + "/master.m3u8");
     assertEquals(200, master.status());
     assertTrue(master.text().contains("#EXT-X-STREAM-INF"), master.text());
     assertTrue(master.text().contains("TYPE=AUDIO"), master.text());
@@ -177,7 +142,7 @@ class LiveDeliveryTest {
     }
     int nextPart = now.trailingParts().size();
     long t0 = System.nanoTime();
-    Reply blocked =
+    TestHttp.Reply blocked =
         get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + nextMsn + "&_HLS_part=" + nextPart);
     long waitedMs = (System.nanoTime() - t0) / 1_000_000;
     assertEquals(200, blocked.status(), blocked.text());
@@ -185,7 +150,7 @@ class LiveDeliveryTest {
     assertTrue(HlsParser.parseMedia(blocked.text()).satisfies(nextMsn, nextPart), blocked.text());
     assertTrue(waitedMs < 2000, "answered as the part landed, waited " + waitedMs + " ms");
 
-    Reply ahead = get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + (nextMsn + 10));
+    TestHttp.Reply ahead = get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + (nextMsn + 10));
     assertEquals(400, ahead.status());
     assertEquals(400, get("/live/" + id + "/source/index.m3u8?_HLS_part=1").status());
     assertEquals(404, get("/live/" + id + "/source/seg-99999.m4s").status());
@@ -199,7 +164,7 @@ class LiveDeliveryTest {
     assertTrue(ttl > 0 && ttl <= 30_000, "parts expire with the window: " + ttl);
 
     publisher.join(30_000);
-    Reply ended;
+    TestHttp.Reply ended;
     deadline = System.currentTimeMillis() + 10_000;
     do {
       Thread.sleep(100);
@@ -214,31 +179,21 @@ class LiveDeliveryTest {
       Buffer all = Buffer.buffer();
       all.appendBuffer(get("/live/" + id + "/" + rendition + "/" + p.map().uri()).body());
       for (var seg : p.segments()) {
-        Reply r = get("/live/" + id + "/" + rendition + "/" + seg.uri());
+        TestHttp.Reply r = get("/live/" + id + "/" + rendition + "/" + seg.uri());
         assertEquals(200, r.status(), seg.uri());
         assertTrue(r.headers().get("Cache-Control").contains("immutable"));
         all.appendBuffer(r.body());
       }
       Path file = dir.resolve(rendition + ".mp4");
       Files.write(file, all.getBytes());
-      TestMedia.Run run =
-          TestMedia.run(
-              List.of(
-                  TestMedia.ffmpeg(),
-                  "-v",
-                  "error",
-                  "-xerror",
-                  "-i",
-                  file.toString(),
-                  "-f",
-                  "null",
-                  "-"));
+      TestMedia.Run run = TestMedia.decode(file);
       assertEquals(0, run.exit(), run.err());
     }
-    Reply range = get("/live/" + id + "/source/" + HlsParser.parseMedia(ended.text()).map().uri());
+    TestHttp.Reply range =
+        get("/live/" + id + "/source/" + HlsParser.parseMedia(ended.text()).map().uri());
     assertEquals(200, range.status());
 
-    Reply mpd = get("/live/" + id + "/manifest.mpd");
+    TestHttp.Reply mpd = get("/live/" + id + "/manifest.mpd");
     assertEquals(200, mpd.status());
     assertTrue(mpd.text().contains("type=\"dynamic\""), mpd.text());
     assertTrue(mpd.text().contains("SegmentTimeline"), mpd.text());
@@ -252,12 +207,12 @@ class LiveDeliveryTest {
     LiveWindowWriter w = publish(id, 1.0, false);
     Thread.sleep(1500);
     vertx.getOrCreateContext().runOnContext(x -> {});
-    Reply media = get("/live/" + id + "/source/index.m3u8");
+    TestHttp.Reply media = get("/live/" + id + "/source/index.m3u8");
     assertEquals(200, media.status(), media.text());
     MediaPlaylist p = HlsParser.parseMedia(media.text());
     long next = p.lastMediaSequence() + 1;
     long t0 = System.nanoTime();
-    Reply r = get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + next + "&_HLS_part=0");
+    TestHttp.Reply r = get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + next + "&_HLS_part=0");
     long waited = (System.nanoTime() - t0) / 1_000_000;
     assertEquals(503, r.status(), r.text());
     assertTrue(waited >= 2500 && waited < 6000, "waited " + waited + " ms");

@@ -141,18 +141,7 @@ class LiveSegmenterTest {
         all.write(s);
       }
       Files.write(file, all.toByteArray());
-      TestMedia.Run r =
-          TestMedia.run(
-              List.of(
-                  TestMedia.ffmpeg(),
-                  "-v",
-                  "error",
-                  "-xerror",
-                  "-i",
-                  file.toString(),
-                  "-f",
-                  "null",
-                  "-"));
+      TestMedia.Run r = TestMedia.decode(file);
       assertEquals(0, r.exit(), r.err());
       assertEquals("", r.err().trim());
     }

@@ -79,6 +79,12 @@ public final class TestMedia {
     }
   }
 
+  /** Decodes {@code file} to the end with ffmpeg, failing on the first error; returns the run. */
+  public static Run decode(Path file) throws IOException, InterruptedException {
+    return run(
+        List.of(ffmpeg(), "-v", "error", "-xerror", "-i", file.toString(), "-f", "null", "-"));
+  }
+
   /** 320x240 30 fps H.264 with B-frames and 1 s GOPs, plus 48 kHz AAC, 4 seconds. */
   public static Path generate(Path dir) throws IOException, InterruptedException {
     Path out = dir.resolve("source.mp4");

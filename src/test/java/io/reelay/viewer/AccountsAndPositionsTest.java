@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.reelay.bus.Addresses;
-import io.reelay.http.HttpDeliveryVerticle;
 import io.reelay.platform.ReelayVertx;
-import io.reelay.testing.TestServices;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.MultiMap;
+import io.reelay.testing.TestHttp;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
@@ -27,31 +20,12 @@ import org.junit.jupiter.api.Test;
 /** Accounts, sessions and positions over real HTTP against the real embedded Redis. */
 class AccountsAndPositionsTest {
   private Vertx vertx;
-  private HttpClient http;
-  private int port;
-
-  record Reply(int status, String body, MultiMap headers) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
+  private TestHttp http;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = ReelayVertx.create();
-    http = vertx.createHttpClient();
-    vertx
-        .deployVerticle(
-            new HttpDeliveryVerticle(),
-            new DeploymentOptions().setConfig(TestServices.verticleConfig()))
-        .await(30, TimeUnit.SECONDS);
-    port =
-        vertx
-            .eventBus()
-            .<JsonObject>request(Addresses.DELIVERY_STATUS, null)
-            .await(5, TimeUnit.SECONDS)
-            .body()
-            .getInteger("port");
+    http = TestHttp.deploy(vertx);
   }
 
   @AfterEach
@@ -59,15 +33,9 @@ class AccountsAndPositionsTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private Reply call(HttpMethod method, String path, String body, Map<String, String> headers)
-      throws Exception {
-    RequestOptions o =
-        new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
-    headers.forEach(o::putHeader);
-    return http.request(o)
-        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-        .compose(r -> r.body().map(b -> new Reply(r.statusCode(), b.toString(), r.headers())))
-        .await(30, TimeUnit.SECONDS);
+  private TestHttp.Reply call(
+      HttpMethod method, String path, String body, Map<String, String> headers) throws Exception {
+    return http.call(method, path, body, headers);
   }
 
   private static Map<String, String> bearer(String token) {
@@ -77,20 +45,20 @@ class AccountsAndPositionsTest {
   private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
   private String newUser(String name) throws Exception {
-    Reply r =
+    TestHttp.Reply r =
         call(
             HttpMethod.POST,
             "/api/users",
             new JsonObject().put("username", name).put("password", "s3cret-pass").encode(),
             JSON);
-    assertEquals(201, r.status(), r.body());
-    Reply login =
+    assertEquals(201, r.status(), r.text());
+    TestHttp.Reply login =
         call(
             HttpMethod.POST,
             "/api/login",
             new JsonObject().put("username", name).put("password", "s3cret-pass").encode(),
             JSON);
-    assertEquals(200, login.status(), login.body());
+    assertEquals(200, login.status(), login.text());
     return login.json().getString("token");
   }
 
@@ -103,7 +71,7 @@ class AccountsAndPositionsTest {
   void accounts() throws Exception {
     String name = unique("ann");
     String token = newUser(name);
-    Reply dup =
+    TestHttp.Reply dup =
         call(
             HttpMethod.POST,
             "/api/users",
@@ -127,12 +95,12 @@ class AccountsAndPositionsTest {
                 JSON)
             .status());
 
-    Reply me = call(HttpMethod.GET, "/api/me", null, bearer(token));
+    TestHttp.Reply me = call(HttpMethod.GET, "/api/me", null, bearer(token));
     assertEquals(200, me.status());
     assertEquals(name, me.json().getString("username"));
     assertEquals("creator", me.json().getString("role"));
 
-    Reply login =
+    TestHttp.Reply login =
         call(
             HttpMethod.POST,
             "/api/login",
@@ -159,7 +127,7 @@ class AccountsAndPositionsTest {
     for (int i = 0; i < AccountsHttpModuleLimits.PER_USER; i++) {
       assertEquals(401, call(HttpMethod.POST, "/api/login", wrong, JSON).status());
     }
-    Reply limited = call(HttpMethod.POST, "/api/login", wrong, JSON);
+    TestHttp.Reply limited = call(HttpMethod.POST, "/api/login", wrong, JSON);
     assertEquals(429, limited.status());
     assertNotNull(limited.headers().get("Retry-After"));
     String right = new JsonObject().put("username", name).put("password", "s3cret-pass").encode();
@@ -182,13 +150,13 @@ class AccountsAndPositionsTest {
         204,
         call(HttpMethod.POST, "/api/me/positions/videoB", "{\"seconds\": 7}", beacon).status());
 
-    Reply a = call(HttpMethod.GET, "/api/me/positions/videoA", null, bearer(alice));
+    TestHttp.Reply a = call(HttpMethod.GET, "/api/me/positions/videoA", null, bearer(alice));
     assertEquals(200, a.status());
     assertEquals(192.5, a.json().getDouble("seconds"));
     assertEquals("videoA", a.json().getString("videoId"));
     assertNotNull(a.json().getLong("updatedAt"));
 
-    Reply history = call(HttpMethod.GET, "/api/me/history", null, bearer(alice));
+    TestHttp.Reply history = call(HttpMethod.GET, "/api/me/history", null, bearer(alice));
     assertEquals(
         "videoB", history.json().getJsonArray("items").getJsonObject(0).getString("videoId"));
     assertEquals(
