@@ -14,7 +14,9 @@ public final class HttpModules {
   /** Role → modules, in mounting order (more specific paths first). */
   private static Map<String, List<Supplier<HttpModule>>> registry() {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
-    byRole.put("delivery", List.of(io.reelay.live.LiveHttpModule::new));
+    byRole.put(
+        "delivery",
+        List.of(io.reelay.live.LiveHttpModule::new, io.reelay.stream.StreamApiModule::new));
     return byRole;
   }
 
