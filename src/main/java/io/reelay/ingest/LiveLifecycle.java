@@ -189,7 +189,11 @@ final class LiveLifecycle {
         .compose(
             ended -> {
               if (!ended) {
-                return Future.succeededFuture(); // resumed elsewhere, or deleted
+                // Resumed by a later session (which owns the window now), or deleted: then the
+                // window is nobody's and ends, so its state expires.
+                return store
+                    .get(p.streamId)
+                    .compose(r -> r == null ? p.writer.end() : Future.succeededFuture());
               }
               LOG.info("live {}: ended", p.streamId);
               archiver.forget(p.streamId);

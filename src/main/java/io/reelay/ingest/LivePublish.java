@@ -23,6 +23,9 @@ final class LivePublish {
   /** Without a keyframe for this long a segment cannot close: the feed is refused. */
   static final long MAX_GOP_MS = 20_000;
 
+  /** Video parts audio may lag behind (30 s) before the feed is refused. */
+  static final int MAX_PENDING_AUDIO_CUTS = 60;
+
   final String streamId;
   final long session;
   final String lockToken;
@@ -89,8 +92,12 @@ final class LivePublish {
     if (stats.sinceKeyframeMs() > MAX_GOP_MS) {
       return "no keyframe for " + MAX_GOP_MS / 1000 + " s; set a keyframe interval of 1-4 s";
     }
-    if (!segmenter().video(ts, tag.compositionTimeMs(), tag.isKeyFrame(), data)) {
+    LiveSegmenter seg = segmenter();
+    if (!seg.video(ts, tag.compositionTimeMs(), tag.isKeyFrame(), data)) {
       mediaDropped++;
+    }
+    if (seg.pendingAudioCuts() > MAX_PENDING_AUDIO_CUTS) {
+      return "audio announced but more than 30 s behind video (or missing)";
     }
     return null;
   }
