@@ -110,6 +110,27 @@ class LiveIngestTest {
 
   @Test
   @DisplayName(
+      "a publisher far faster than real time is carried (socket paused on Redis backlog), "
+          + "every segment listed and readable")
+  void fasterThanRealTime() throws Exception {
+    JsonObject created = server.createStream("fast");
+    String id = created.getString("id");
+    try (FfmpegPublisher ff =
+        FfmpegPublisher.start(server.rtmp(created.getString("key")), 20, "320x240", false)) {
+      assertEquals(0, ff.waitFor(60), ff.log());
+    }
+    String ended = server.await("/live/" + id + "/source/index.m3u8", "#EXT-X-ENDLIST", 20_000);
+    MediaPlaylist p = HlsParser.parseMedia(ended);
+    // 20 s in 2 s segments: the window lists the last 6, numbered up to 9.
+    assertEquals(9, p.lastMediaSequence(), ended);
+    for (var seg : p.segments()) {
+      assertEquals(200, server.bytes("/live/" + id + "/source/" + seg.uri()).statusCode());
+    }
+    assertEquals(200, server.get("/health").statusCode());
+  }
+
+  @Test
+  @DisplayName(
       "garbage instead of a handshake and a huge message length each close only their own"
           + " connection")
   void badPeersCloseOnlyThemselves() throws Exception {
@@ -202,6 +223,10 @@ class LiveIngestTest {
       assertTrue(ingest.getString("videoCodec").startsWith("avc1."), live.encode());
       assertTrue(ingest.getString("audioCodec").startsWith("mp4a.40"), live.encode());
       assertEquals(640, ingest.getInteger("width"));
+
+      String metrics = server.get("/metrics").body();
+      assertTrue(metrics.contains("reelay_live_publishers"), "live metrics are exported");
+      assertTrue(metrics.contains("reelay_live_ingest_bytes"), "live metrics are exported");
 
       JsonObject played = player.result(60);
       System.out.println("hls.js: " + played.encode());

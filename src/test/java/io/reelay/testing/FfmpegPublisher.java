@@ -20,6 +20,12 @@ public final class FfmpegPublisher implements AutoCloseable {
 
   /** {@code -re} testsrc2 + sine, libx264 ultrafast zerolatency with a 2 s GOP, AAC, FLV. */
   public static FfmpegPublisher start(String rtmpUrl, int seconds, String size) throws IOException {
+    return start(rtmpUrl, seconds, size, true);
+  }
+
+  /** As {@link #start(String, int, String)}; without {@code realTime}, as fast as FFmpeg can. */
+  public static FfmpegPublisher start(String rtmpUrl, int seconds, String size, boolean realTime)
+      throws IOException {
     String ffmpeg = TestMedia.ffmpeg();
     List<String> cmd =
         new ArrayList<>(
@@ -29,7 +35,6 @@ public final class FfmpegPublisher implements AutoCloseable {
                 "-nostdin",
                 "-loglevel",
                 "warning",
-                "-re",
                 "-f",
                 "lavfi",
                 "-i",
@@ -61,6 +66,9 @@ public final class FfmpegPublisher implements AutoCloseable {
                 "-f",
                 "flv",
                 rtmpUrl));
+    if (realTime) {
+      cmd.add(cmd.indexOf("-f"), "-re");
+    }
     Path log = Files.createTempFile("ffmpeg-publish", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("LD_LIBRARY_PATH", new File(ffmpeg).getParent());
