@@ -70,6 +70,9 @@ sed -e "s#NGX_PREFIX#$NGX#g" -e "s#127.0.0.1:18080#127.0.0.1:$NGX_HTTP#" \
   "$SHARED/nginx-anchor.conf" > "$NGX/nginx.conf" # (+ CORS, so hls.js may fetch it cross-origin)
 nginx -p "$NGX" -c "$NGX/nginx.conf"
 
+SECTIONS=${LIVE_BENCH_SECTIONS:-1 2 3}
+if [[ " $SECTIONS " == *" 1 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; other work on the box skews every figure)"
 echo "== 1. publish-to-playlist latency (live_latency.py, 720p30, GOP 2 s, ${SECS} s) + hls.js"
 S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
 MASTER="http://127.0.0.1:$HTTP/live/$ID/master.m3u8"
@@ -95,11 +98,14 @@ python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$NGX_RTMP/live/bench" \
 wait $PLAYER || true
 echo "hls.js nginx (same harness):               $(tail -1 "$WORK/hlsjs-nginx.json")"
 
-echo "== 2. CPU per 720p30 passthrough stream (publisher: ffmpeg -c copy of a 2.5 Mb/s file)"
+fi
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
   -f lavfi -i sine=frequency=440:sample_rate=48000 -t 20 -c:v libx264 -preset veryfast \
   -g 60 -keyint_min 60 -sc_threshold 0 -b:v 2500k -pix_fmt yuv420p -c:a aac -b:a 128k \
   "$WORK/feed720.flv"
+if [[ " $SECTIONS " == *" 2 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== 2. CPU per 720p30 passthrough stream (publisher: ffmpeg -c copy of a 2.5 Mb/s file)"
 NGX_PIDS=$(pgrep -d, -f "nginx: master process nginx -p $NGX" || true)
 # what each server burns with nothing published (Reelay: JVM + embedded Kafka, Redis, S3)
 python3 bench/live_load.py cpu "$REELAY_PID" "rtmp://127.0.0.1:1/unused" "$WORK/feed720.flv" 15 0
@@ -117,10 +123,14 @@ for n in 1 4 16; do
   echo "   ^ nginx-rtmp"
 done
 
+fi
+if [[ " $SECTIONS " == *" 3 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 3. concurrent 720p30 passthrough publishers Reelay carries (edge within 1.5 s of now)"
 for n in ${LOAD_STEPS:-16 32 64 96}; do
   python3 bench/live_load.py edge "http://127.0.0.1:$HTTP" "$TOKEN" "rtmp://127.0.0.1:$RTMP/live" \
     "$WORK/feed720.flv" 20 "$n" "$REELAY_PID"
   sleep 3
 done
+fi
 echo "== logs in $WORK"

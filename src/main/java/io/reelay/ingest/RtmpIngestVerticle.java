@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * this verticle's event loop, publishing into the live window in Redis with an S3 archive and
  * stream lifecycle events on Kafka.
  *
+ * <p>Deployed with one instance per core ({@code verticles.json}): publishers are spread over the
+ * event loops, and everything instances must agree on (lock, session, window) is in Redis.
+ *
  * <p>Config (verticle JSON, for tests and operators): {@code graceSeconds} (else {@code
  * REELAY_LIVE_GRACE}, default 10), {@code idleSeconds} (10), {@code publishTimeoutSeconds} (15),
  * {@code archiveQueue} (64).
@@ -49,7 +52,11 @@ public final class RtmpIngestVerticle extends VerticleBase {
     long publishTimeoutMs = config().getLong("publishTimeoutSeconds", 15L) * 1000;
     int archiveQueue = config().getInteger("archiveQueue", 64);
     IngestMetrics metrics = new IngestMetrics();
-    redis = Redis.createClient(vertx, RedisSettings.options(config));
+    // Every publisher keeps a chain of writes in flight: more connections and a deeper wait
+    // queue than the shared defaults, so a busy ingest slows down instead of failing writes.
+    redis =
+        Redis.createClient(
+            vertx, RedisSettings.options(config).setMaxPoolSize(32).setMaxPoolWaiting(4096));
     StreamStore store = new StreamStore(redis);
     NetServerOptions options =
         new NetServerOptions()
