@@ -50,6 +50,12 @@ public final class HlsJsPlayer {
   /** Starts playing {@code masterUrl} for {@code seconds}; read the result with {@link #result}. */
   public static HlsJsPlayer play(String masterUrl, int seconds)
       throws IOException, InterruptedException {
+    return play(masterUrl, seconds, "{}");
+  }
+
+  /** As {@link #play(String, int)} with extra hls.js config (JSON) on top of lowLatencyMode. */
+  public static HlsJsPlayer play(String masterUrl, int seconds, String hlsConfig)
+      throws IOException, InterruptedException {
     prepare();
     Path out = Files.createTempFile("hlsjs", ".out");
     Process p =
