@@ -3,6 +3,7 @@ package io.reelay.http;
 import io.reelay.auth.AccountsHttpModule;
 import io.reelay.config.ReelayConfig;
 import io.reelay.live.LiveHttpModule;
+import io.reelay.stream.StreamApiModule;
 import io.reelay.viewer.PositionsHttpModule;
 import io.reelay.web.WebAppHttpModule;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class HttpModules {
         "delivery",
         List.of(
             LiveHttpModule::new,
+            StreamApiModule::new,
             AccountsHttpModule::new,
             PositionsHttpModule::new,
             WebAppHttpModule::new));

@@ -2,37 +2,90 @@ package io.reelay.ingest;
 
 import io.reelay.bus.Addresses;
 import io.reelay.config.ReelayConfig;
+import io.reelay.config.Settings;
+import io.reelay.platform.KafkaSettings;
+import io.reelay.platform.RedisSettings;
 import io.reelay.platform.StatusEndpoint;
 import io.reelay.platform.VerticleConfig;
+import io.reelay.rtmp.RtmpSessionConfig;
+import io.reelay.storage.ObjectStore;
+import io.reelay.stream.StreamStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.redis.client.Redis;
 import java.net.BindException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Accepts RTMP publishers on {@code REELAY_RTMP_PORT}. */
+/**
+ * Accepts RTMP publishers on {@code REELAY_RTMP_PORT}: one {@link RtmpConnection} per socket, on
+ * this verticle's event loop, publishing into the live window in Redis with an S3 archive and
+ * stream lifecycle events on Kafka.
+ *
+ * <p>Deployed with one instance per core ({@code verticles.json}): publishers are spread over the
+ * event loops, and everything instances must agree on (lock, session, window) is in Redis.
+ *
+ * <p>Config (verticle JSON, for tests and operators): {@code graceSeconds} (else {@code
+ * REELAY_LIVE_GRACE}, default 10), {@code idleSeconds} (10), {@code publishTimeoutSeconds} (15),
+ * {@code archiveQueue} (64).
+ */
 public final class RtmpIngestVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(RtmpIngestVerticle.class);
-
   private final AtomicInteger connections = new AtomicInteger();
   private NetServer server;
+  private Redis redis;
+  private LiveArchiver archiver;
+  private StreamEvents events;
+  private LiveLifecycle lifecycle;
 
   @Override
   public Future<?> start() {
     ReelayConfig config = VerticleConfig.of(config());
+    long graceSeconds =
+        config().containsKey("graceSeconds")
+            ? config().getLong("graceSeconds")
+            : Settings.fromSystem().positiveLong("REELAY_LIVE_GRACE", 10);
+    long idleMs = config().getLong("idleSeconds", 10L) * 1000;
+    long publishTimeoutMs = config().getLong("publishTimeoutSeconds", 15L) * 1000;
+    int archiveQueue = config().getInteger("archiveQueue", 64);
+    IngestMetrics metrics = new IngestMetrics();
+    // Every publisher keeps a chain of writes in flight: more connections and a deeper wait
+    // queue than the shared defaults, so a busy ingest slows down instead of failing writes.
+    redis =
+        Redis.createClient(
+            vertx, RedisSettings.options(config).setMaxPoolSize(32).setMaxPoolWaiting(4096));
+    StreamStore store = new StreamStore(redis);
     NetServerOptions options =
-        new NetServerOptions().setHost(config.httpHost()).setPort(config.rtmpPort());
-    return StatusEndpoint.register(vertx, Addresses.INGEST_STATUS, "rtmp-ingest", this::details)
+        new NetServerOptions()
+            .setHost(config.httpHost())
+            .setPort(config.rtmpPort())
+            .setTcpNoDelay(true);
+    // Client construction loads classes and resolves hosts: keep it off the event loop.
+    return vertx
+        .executeBlocking(
+            () -> {
+              ObjectStore s3 = new ObjectStore(vertx, config);
+              KafkaProducer<String, String> producer =
+                  KafkaProducer.create(vertx, KafkaSettings.producer(config));
+              archiver = new LiveArchiver(vertx, s3, archiveQueue, metrics);
+              events = new StreamEvents(producer);
+              return null;
+            })
+        .compose(
+            v -> {
+              lifecycle =
+                  new LiveLifecycle(vertx, redis, store, events, archiver, graceSeconds * 1000);
+              return StatusEndpoint.register(
+                  vertx, Addresses.INGEST_STATUS, "rtmp-ingest", this::details);
+            })
         .compose(
             c ->
                 vertx
                     .createNetServer(options)
-                    .connectHandler(this::accept)
+                    .connectHandler(socket -> accept(socket, metrics, idleMs, publishTimeoutMs))
                     .listen()
                     .recover(
                         err ->
@@ -46,23 +99,36 @@ public final class RtmpIngestVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private void accept(NetSocket socket) {
+  private void accept(NetSocket socket, IngestMetrics metrics, long idleMs, long publishMs) {
     connections.incrementAndGet();
-    socket.closeHandler(v -> connections.decrementAndGet());
-    // The RTMP protocol core is not wired in yet: refuse clearly rather than hang the client.
-    LOG.info(
-        "RTMP connection from {} refused: publishing is not available yet", socket.remoteAddress());
-    socket.close();
+    new RtmpConnection(
+            vertx, socket, RtmpSessionConfig.defaults(), lifecycle, metrics, idleMs, publishMs)
+        .start(connections::decrementAndGet);
   }
 
   private JsonObject details() {
     return new JsonObject()
         .put("port", server == null ? -1 : server.actualPort())
-        .put("connections", connections.get());
+        .put("connections", connections.get())
+        .put("archiveQueued", archiver == null ? 0 : archiver.queued());
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server.actualPort();
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed
+        .eventually(() -> lifecycle == null ? Future.succeededFuture() : lifecycle.shutdown())
+        .eventually(() -> events == null ? Future.succeededFuture() : events.close())
+        .eventually(() -> archiver == null ? Future.succeededFuture() : archiver.close())
+        .eventually(
+            () -> {
+              redis.close();
+              return Future.succeededFuture();
+            });
   }
 }

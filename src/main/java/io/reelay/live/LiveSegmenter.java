@@ -168,6 +168,14 @@ public final class LiveSegmenter {
     return repairedTimestamps;
   }
 
+  /**
+   * Video cuts audio has not reached yet. Grows without bound when a feed announced audio but sends
+   * none (or lags far behind video): the caller must refuse such a feed above a limit.
+   */
+  public int pendingAudioCuts() {
+    return boundaries.size();
+  }
+
   /** Per-track state: the held sample, the part being filled and the segment's closed parts. */
   private final class Cutter {
     private final Track track;

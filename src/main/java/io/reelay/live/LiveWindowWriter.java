@@ -34,7 +34,13 @@ public final class LiveWindowWriter implements LiveSegmenter.Output {
 
   /** A finished segment for the S3 archive (off the latency path). */
   public record ArchivedSegment(
-      String streamId, String rendition, long msn, double duration, byte[] init, byte[] bytes) {}
+      String streamId,
+      String rendition,
+      long msn,
+      double duration,
+      int initGeneration,
+      byte[] init,
+      byte[] bytes) {}
 
   private final Redis redis;
   private final String streamId;
@@ -133,6 +139,19 @@ public final class LiveWindowWriter implements LiveSegmenter.Output {
     return droppedWrites;
   }
 
+  /** Redis writes handed over and not finished yet; the ingest pauses its socket above a bound. */
+  public int queued() {
+    return queued;
+  }
+
+  /** The source's frame rate as measured by the ingest, for the master playlist. */
+  public void setFrameRate(double fps) {
+    Track t = tracks.get(LiveState.VIDEO);
+    if (t != null) {
+      t.frameRate = fps;
+    }
+  }
+
   private Track track(LiveSegmenter.Track t) {
     String name = t == LiveSegmenter.Track.VIDEO ? LiveState.VIDEO : LiveState.AUDIO;
     return tracks.computeIfAbsent(
@@ -201,7 +220,8 @@ public final class LiveWindowWriter implements LiveSegmenter.Output {
     enqueue(false, set(key, bytes, settings.mediaTtlMs()));
     if (archive != null) {
       archive.accept(
-          new ArchivedSegment(streamId, t.name, info.msn(), info.duration(), t.init, bytes));
+          new ArchivedSegment(
+              streamId, t.name, info.msn(), info.duration(), t.initGeneration, t.init, bytes));
     }
   }
 

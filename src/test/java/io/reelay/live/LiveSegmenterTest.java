@@ -174,4 +174,26 @@ class LiveSegmenterTest {
     assertEquals(1, seg.repairedTimestamps());
     assertEquals(1, out.segments.get(LiveSegmenter.Track.VIDEO).size());
   }
+
+  @Test
+  @DisplayName("announced audio that never comes shows as pending cuts, which the caller bounds")
+  void missingAudioIsVisible() {
+    Collected out = new Collected();
+    LiveSegmenter seg = new LiveSegmenter(out, 2000, 500, 0, true, true);
+    TestMedia.Stream v = source.video();
+    TestMedia.Stream a = source.audio();
+    seg.videoConfig(v.extradata(), v.width(), v.height());
+    seg.audioConfig(a.extradata(), a.sampleRate(), a.channels());
+    int before = 0;
+    for (TestMedia.Packet p : v.packets()) {
+      long dtsMs = 200 + Math.floorDiv(p.dts() * 1000L * v.tbNum(), v.tbDen());
+      int cts = (int) (Math.floorDiv(p.pts() * 1000L * v.tbNum(), v.tbDen()) + 200 - dtsMs);
+      seg.video(dtsMs, cts, p.key(), p.data());
+      assertTrue(seg.pendingAudioCuts() >= before);
+      before = seg.pendingAudioCuts();
+    }
+    // 4 s of video in 0.5 s parts, no audio: every cut is still waiting for audio.
+    assertTrue(seg.pendingAudioCuts() >= 6, "pending " + seg.pendingAudioCuts());
+    assertTrue(out.parts.get(LiveSegmenter.Track.AUDIO) == null);
+  }
 }

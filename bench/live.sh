@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Live path, side by side with nginx-rtmp on the same feed in the same run (docs/benchmarks.md).
+#
+#   bench/live.sh [SECONDS=40]
+#
+# 1. live_latency.py (shared harness) against Reelay's LL-HLS and nginx-rtmp's HLS: when each
+#    segment (and, for Reelay, each part) is listed after its last frame was pushed. Meanwhile
+#    hls.js in headless Chromium plays each and reports hls.latency (Reelay: low-latency mode
+#    with hls.js defaults, then with catch-up maxLiveSyncPlaybackRate=1.5).
+# 2. CPU of the server processes per 720p30 passthrough stream (-c copy publisher), both servers.
+# 3. How many concurrent 720p30 passthrough publishers Reelay carries on this machine.
+# Needs: java 17, python3, node + npm, /usr/bin/chromium, nginx + libnginx-mod-rtmp (apt-get).
+# ffmpeg: the system one, else the one bundled with the project (JavaCPP cache).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SECS=${1:-40}
+SHARED=${SHARED_BENCH:-}
+for d in ../shared/bench ../../shared/bench /work/shared/bench; do
+  [ -z "$SHARED" ] && [ -f "$d/live_latency.py" ] && SHARED=$(cd "$d" && pwd)
+done
+[ -n "$SHARED" ] || { echo "set SHARED_BENCH to the shared bench directory" >&2; exit 1; }
+WORK=$(mktemp -d /tmp/reelay-live-bench.XXXXXX)
+chmod 755 "$WORK" # nginx workers run as nobody and must reach the HLS files
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/bin"
+if ! command -v ffmpeg >/dev/null; then
+  FF=$(find "$HOME/.javacpp/cache" -path '*ffmpeg*' -name ffmpeg -type f 2>/dev/null | head -1)
+  [ -n "$FF" ] || { echo "no ffmpeg: run the tests once (they unpack the bundled one)" >&2; exit 1; }
+  printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' "$(dirname "$FF")" "$FF" > "$WORK/bin/ffmpeg"
+  chmod +x "$WORK/bin/ffmpeg"
+  export PATH="$WORK/bin:$PATH"
+fi
+[ -f target/reelay.jar ] || mvn -B -q package -DskipTests
+(cd src/test/live-player && { [ -d node_modules/hls.js ] || npm ci --no-audit --no-fund >/dev/null; })
+PLAY="node $ROOT/src/test/live-player/play.mjs"
+
+echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
+
+# --- Reelay
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP=$(free_port); RTMP=$(free_port); NGX_HTTP=$(free_port); NGX_RTMP=$(free_port); TOKEN=bench-token
+REELAY_DATA_DIR="$WORK/reelay" REELAY_HTTP_PORT=$HTTP REELAY_RTMP_PORT=$RTMP \
+  REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN REELAY_LIVE_GRACE=2 \
+  java -jar target/reelay.jar > "$WORK/reelay.log" 2>&1 &
+REELAY_PID=$!; PIDS+=($REELAY_PID)
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$HTTP/health" >/dev/null 2>&1 && break; sleep 0.5
+done
+curl -fs "http://127.0.0.1:$HTTP/health" >/dev/null || { tail -20 "$WORK/reelay.log"; exit 1; }
+new_stream() {
+  curl -fs -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"title":"bench"}' "http://127.0.0.1:$HTTP/api/streams"
+}
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+# --- nginx-rtmp, the reference
+NGX="$WORK/nginx"; mkdir -p "$NGX/logs" "$NGX/hls" "$NGX/www"; chmod 777 "$NGX/hls"
+# the anchor's fixed ports may be taken on a shared machine: same config on free ports
+sed -e "s#NGX_PREFIX#$NGX#g" -e "s#127.0.0.1:18080#127.0.0.1:$NGX_HTTP#" \
+  -e "s#127.0.0.1:19350#127.0.0.1:$NGX_RTMP#" \
+  -e "s#add_header Cache-Control no-cache;#add_header Cache-Control no-cache; add_header Access-Control-Allow-Origin *;#" \
+  "$SHARED/nginx-anchor.conf" > "$NGX/nginx.conf" # (+ CORS, so hls.js may fetch it cross-origin)
+nginx -p "$NGX" -c "$NGX/nginx.conf"
+
+SECTIONS=${LIVE_BENCH_SECTIONS:-1 2 3}
+if [[ " $SECTIONS " == *" 1 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; other work on the box skews every figure)"
+echo "== 1. publish-to-playlist latency (live_latency.py, 720p30, GOP 2 s, ${SECS} s) + hls.js"
+S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
+MASTER="http://127.0.0.1:$HTTP/live/$ID/master.m3u8"
+( sleep 8; $PLAY "$MASTER" 14 > "$WORK/hlsjs-reelay.json" 2>&1 || true
+  $PLAY "$MASTER" 14 '{"maxLiveSyncPlaybackRate":1.5}' > "$WORK/hlsjs-reelay-catchup.json" 2>&1 || true ) &
+PLAYER=$!
+python3 bench/live_load.py parts "http://127.0.0.1:$HTTP/live/$ID/source/index.m3u8" \
+  $((SECS - 4)) > "$WORK/parts-reelay.txt" 2>&1 &
+PARTS=$!
+echo "-- reelay"
+python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$RTMP/live/$KEY" "$MASTER" "$SECS" 60 1280x720
+wait $PLAYER || true
+wait $PARTS || true
+echo "part listed minus its end on the PDT timeline (anchored at first-frame arrival): $(cat "$WORK/parts-reelay.txt")"
+echo "hls.js reelay (lowLatencyMode, defaults):  $(tail -1 "$WORK/hlsjs-reelay.json")"
+echo "hls.js reelay (lowLatencyMode, catch-up):  $(tail -1 "$WORK/hlsjs-reelay-catchup.json")"
+
+echo "-- nginx-rtmp"
+( sleep 8; $PLAY "http://127.0.0.1:$NGX_HTTP/hls/bench.m3u8" 14 > "$WORK/hlsjs-nginx.json" 2>&1 || true ) &
+PLAYER=$!
+python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$NGX_RTMP/live/bench" \
+  "http://127.0.0.1:$NGX_HTTP/hls/bench.m3u8" "$SECS" 60 1280x720
+wait $PLAYER || true
+echo "hls.js nginx (same harness):               $(tail -1 "$WORK/hlsjs-nginx.json")"
+
+fi
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 20 -c:v libx264 -preset veryfast \
+  -g 60 -keyint_min 60 -sc_threshold 0 -b:v 2500k -pix_fmt yuv420p -c:a aac -b:a 128k \
+  "$WORK/feed720.flv"
+if [[ " $SECTIONS " == *" 2 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== 2. CPU per 720p30 passthrough stream (publisher: ffmpeg -c copy of a 2.5 Mb/s file)"
+NGX_PIDS=$(pgrep -d, -f "nginx: master process nginx -p $NGX" || true)
+# what each server burns with nothing published (Reelay: JVM + embedded Kafka, Redis, S3)
+python3 bench/live_load.py cpu "$REELAY_PID" "rtmp://127.0.0.1:1/unused" "$WORK/feed720.flv" 15 0
+echo "   ^ reelay idle"
+python3 bench/live_load.py cpu "$NGX_PIDS" "rtmp://127.0.0.1:1/unused" "$WORK/feed720.flv" 15 0
+echo "   ^ nginx-rtmp idle"
+for n in 1 4 16; do
+  KEYS=()
+  for _ in $(seq 1 $n); do KEYS+=("$(new_stream | field key)"); done
+  printf '%s\n' "${KEYS[@]}" > "$WORK/keys"
+  python3 bench/live_load.py cpu "$REELAY_PID" "rtmp://127.0.0.1:$RTMP/live/{key}" \
+    "$WORK/feed720.flv" 20 "$n" "$WORK/keys"
+  echo "   ^ reelay"
+  python3 bench/live_load.py cpu "$NGX_PIDS" "rtmp://127.0.0.1:$NGX_RTMP/live/cpu{i}" "$WORK/feed720.flv" 20 "$n"
+  echo "   ^ nginx-rtmp"
+done
+
+fi
+if [[ " $SECTIONS " == *" 3 "* ]]; then
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== 3. concurrent 720p30 passthrough publishers Reelay carries (edge within 1.5 s of now)"
+for n in ${LOAD_STEPS:-16 32 64 96}; do
+  python3 bench/live_load.py edge "http://127.0.0.1:$HTTP" "$TOKEN" "rtmp://127.0.0.1:$RTMP/live" \
+    "$WORK/feed720.flv" 20 "$n" "$REELAY_PID"
+  sleep 3
+done
+fi
+echo "== logs in $WORK"

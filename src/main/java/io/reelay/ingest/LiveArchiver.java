@@ -1,0 +1,109 @@
+package io.reelay.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.minio.PutObjectArgs;
+import io.reelay.live.LiveWindowWriter.ArchivedSegment;
+import io.reelay.storage.ObjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.ByteArrayInputStream;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies every finished live segment (and each new init segment) to S3, off the latency path: the
+ * writer hands segments over on its event loop, uploads run on a small dedicated worker pool, and
+ * at most {@code maxQueued} wait; beyond that a segment is dropped, logged and counted rather than
+ * buffered without bound. Object keys are deterministic, so a retried upload overwrites.
+ */
+public final class LiveArchiver {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveArchiver.class);
+
+  private final ObjectStore store;
+  private final WorkerExecutor workers;
+  private final int maxQueued;
+  private final Counter archived;
+  private final Counter dropped;
+  private int queued;
+
+  /** Init generations already uploaded, per stream and rendition; confined to one event loop. */
+  private final Map<String, Integer> initsDone = new HashMap<>();
+
+  LiveArchiver(Vertx vertx, ObjectStore store, int maxQueued, IngestMetrics metrics) {
+    this.store = store;
+    this.workers = vertx.createSharedWorkerExecutor("reelay-live-archive", 2);
+    this.maxQueued = maxQueued;
+    this.archived = metrics.archivedSegments();
+    this.dropped = metrics.archiveDropped();
+  }
+
+  public static String segmentKey(String streamId, String rendition, long msn) {
+    return String.format(Locale.ROOT, "live/%s/%s/seg-%05d.m4s", streamId, rendition, msn);
+  }
+
+  public static String initKey(String streamId, String rendition, int generation) {
+    return "live/" + streamId + "/" + rendition + "/init-" + generation + ".mp4";
+  }
+
+  /** Called on the writer's event loop; never blocks. */
+  public void accept(ArchivedSegment s) {
+    String initId = s.streamId() + "/" + s.rendition();
+    Integer done = initsDone.get(initId);
+    if (s.init() != null && (done == null || done != s.initGeneration())) {
+      if (put(initKey(s.streamId(), s.rendition(), s.initGeneration()), s.init(), "video/mp4")) {
+        initsDone.put(initId, s.initGeneration());
+      }
+    }
+    put(segmentKey(s.streamId(), s.rendition(), s.msn()), s.bytes(), "video/iso.segment");
+  }
+
+  /** Forgets a finished stream's bookkeeping. */
+  public void forget(String streamId) {
+    initsDone.keySet().removeIf(k -> k.startsWith(streamId + "/"));
+  }
+
+  private boolean put(String key, byte[] bytes, String type) {
+    if (queued >= maxQueued) {
+      dropped.increment();
+      LOG.warn("live archive queue full ({}): dropped {}", maxQueued, key);
+      return false;
+    }
+    queued++;
+    Future<Void> upload =
+        workers.executeBlocking(
+            () -> {
+              store
+                  .client()
+                  .putObject(
+                      PutObjectArgs.builder().bucket(store.bucket()).object(key).stream(
+                              new ByteArrayInputStream(bytes), bytes.length, -1)
+                          .contentType(type)
+                          .build());
+              return null;
+            },
+            false);
+    upload.onComplete(
+        ar -> {
+          queued--;
+          if (ar.succeeded()) {
+            archived.increment();
+          } else {
+            dropped.increment();
+            LOG.warn("live archive upload of {} failed: {}", key, ar.cause().toString());
+          }
+        });
+    return true;
+  }
+
+  public int queued() {
+    return queued;
+  }
+
+  public Future<Void> close() {
+    return workers.close();
+  }
+}

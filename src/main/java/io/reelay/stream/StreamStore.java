@@ -1,0 +1,269 @@
+package io.reelay.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Live streams in Redis (append-only persistence: Redis is their source of truth). One hash per
+ * stream, an index from key hash to stream id, a set of all streams and one per owner; the
+ * publisher lock and the ingest's recent statistics live beside the record with a TTL.
+ *
+ * <p>Every method is asynchronous and safe to call from any event loop.
+ */
+public final class StreamStore {
+  private static final String[] FIELDS = {
+    "id", "owner", "title", "createdAt", "keyHash", "state", "session", "startedAt", "endedAt"
+  };
+
+  /** Returns {previous state, new session} and marks the stream live; nil if it is gone. */
+  private static final String MARK_LIVE =
+      "local prev = redis.call('HGET', KEYS[1], 'state')\n"
+          + "if not prev then return nil end\n"
+          + "local s = redis.call('HINCRBY', KEYS[1], 'session', 1)\n"
+          + "redis.call('HSET', KEYS[1], 'state', 'LIVE')\n"
+          + "if prev ~= 'LIVE' then redis.call('HSET', KEYS[1], 'startedAt', ARGV[1]) end\n"
+          + "return {prev, s}";
+
+  /** Ends the stream only if no publisher came back since {@code session} and none holds it. */
+  private static final String MARK_ENDED =
+      "if redis.call('HGET', KEYS[1], 'session') ~= ARGV[1] then return 0 end\n"
+          + "if redis.call('HGET', KEYS[1], 'state') ~= 'LIVE' then return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
+          + "redis.call('HSET', KEYS[1], 'state', 'ENDED', 'endedAt', ARGV[2])\n"
+          + "return 1";
+
+  private static final String RENEW =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then"
+          + " return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+
+  private static final String RELEASE =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then"
+          + " return redis.call('DEL', KEYS[1]) else return 0 end";
+
+  /** A new stream and its key, which is shown once and never stored. */
+  public record Created(StreamRecord record, String key) {}
+
+  /** What {@link #markLive} found: the state before, and the new publish session number. */
+  public record LiveMark(StreamRecord.State previous, long session) {}
+
+  private final Redis redis;
+
+  public StreamStore(Redis redis) {
+    this.redis = redis;
+  }
+
+  static String recordKey(String id) {
+    return "reelay:stream:" + id;
+  }
+
+  static String lockKey(String id) {
+    return "reelay:stream:" + id + ":publisher";
+  }
+
+  static String statsKey(String id) {
+    return "reelay:stream:" + id + ":ingest";
+  }
+
+  static String keyIndex(String keyHash) {
+    return "reelay:stream-key:" + keyHash;
+  }
+
+  static String ownerSet(String owner) {
+    return "reelay:streams:owner:" + owner;
+  }
+
+  static final String ALL = "reelay:streams";
+
+  private Future<Response> send(Request r) {
+    return redis.send(r);
+  }
+
+  private Future<Void> transaction(List<Request> commands) {
+    List<Request> batch = new ArrayList<>(commands.size() + 2);
+    batch.add(Request.cmd(Command.MULTI));
+    batch.addAll(commands);
+    batch.add(Request.cmd(Command.EXEC));
+    return redis.batch(batch).mapEmpty();
+  }
+
+  public Future<Created> create(String ownerId, String title) {
+    String id = StreamKeys.newId();
+    String key = StreamKeys.newKey();
+    String hash = StreamKeys.hash(key);
+    long now = System.currentTimeMillis();
+    StreamRecord record =
+        new StreamRecord(id, ownerId, title, now, hash, StreamRecord.State.IDLE, 0, 0, 0);
+    Request hset =
+        Request.cmd(Command.HSET)
+            .arg(recordKey(id))
+            .arg("id")
+            .arg(id)
+            .arg("owner")
+            .arg(ownerId)
+            .arg("title")
+            .arg(title)
+            .arg("createdAt")
+            .arg(now)
+            .arg("keyHash")
+            .arg(hash)
+            .arg("state")
+            .arg("IDLE")
+            .arg("session")
+            .arg(0);
+    return transaction(
+            List.of(
+                hset,
+                Request.cmd(Command.SET).arg(keyIndex(hash)).arg(id),
+                Request.cmd(Command.SADD).arg(ALL).arg(id),
+                Request.cmd(Command.SADD).arg(ownerSet(ownerId)).arg(id)))
+        .map(v -> new Created(record, key));
+  }
+
+  /** The stream, or null. */
+  public Future<StreamRecord> get(String id) {
+    Request r = Request.cmd(Command.HMGET).arg(recordKey(id));
+    for (String f : FIELDS) {
+      r.arg(f);
+    }
+    return send(r)
+        .map(
+            resp -> {
+              if (resp == null || resp.size() == 0 || resp.get(0) == null) {
+                return null;
+              }
+              Map<String, String> h = new HashMap<>();
+              for (int i = 0; i < FIELDS.length; i++) {
+                Response v = resp.get(i);
+                if (v != null) {
+                  h.put(FIELDS[i], v.toString());
+                }
+              }
+              return StreamRecord.fromHash(h);
+            });
+  }
+
+  /** Streams of {@code ownerId}, or every stream when it is null; oldest first. */
+  public Future<List<StreamRecord>> list(String ownerId) {
+    return send(Request.cmd(Command.SMEMBERS).arg(ownerId == null ? ALL : ownerSet(ownerId)))
+        .compose(
+            ids -> {
+              List<Future<StreamRecord>> gets = new ArrayList<>();
+              if (ids != null) {
+                ids.forEach(id -> gets.add(get(id.toString())));
+              }
+              return Future.all(gets)
+                  .map(
+                      all -> {
+                        List<StreamRecord> out = new ArrayList<>();
+                        for (int i = 0; i < all.size(); i++) {
+                          StreamRecord r = all.resultAt(i);
+                          if (r != null) {
+                            out.add(r);
+                          }
+                        }
+                        out.sort(
+                            java.util.Comparator.comparingLong(StreamRecord::createdAtMs)
+                                .thenComparing(StreamRecord::id));
+                        return out;
+                      });
+            });
+  }
+
+  /** Replaces the key; the old one stops working at once (a running publish continues). */
+  public Future<String> rotate(StreamRecord record) {
+    String key = StreamKeys.newKey();
+    String hash = StreamKeys.hash(key);
+    return transaction(
+            List.of(
+                Request.cmd(Command.DEL).arg(keyIndex(record.keyHash())),
+                Request.cmd(Command.SET).arg(keyIndex(hash)).arg(record.id()),
+                Request.cmd(Command.HSET).arg(recordKey(record.id())).arg("keyHash").arg(hash)))
+        .map(v -> key);
+  }
+
+  public Future<Void> delete(StreamRecord record) {
+    return transaction(
+        List.of(
+            Request.cmd(Command.DEL).arg(recordKey(record.id())),
+            Request.cmd(Command.DEL).arg(keyIndex(record.keyHash())),
+            Request.cmd(Command.DEL).arg(statsKey(record.id())),
+            Request.cmd(Command.SREM).arg(ALL).arg(record.id()),
+            Request.cmd(Command.SREM).arg(ownerSet(record.ownerId())).arg(record.id())));
+  }
+
+  /** The id of the stream this key publishes to, or null for an unknown key. */
+  public Future<String> idForKey(String key) {
+    if (key == null || key.isEmpty() || key.length() > StreamKeys.MAX_KEY_LENGTH) {
+      return Future.succeededFuture(null);
+    }
+    return send(Request.cmd(Command.GET).arg(keyIndex(StreamKeys.hash(key))))
+        .map(r -> r == null ? null : r.toString());
+  }
+
+  /** Takes the publisher lock; true if this caller now holds it. */
+  public Future<Boolean> acquire(String id, String token, long ttlMs) {
+    return send(Request.cmd(Command.SET).arg(lockKey(id)).arg(token).arg("NX").arg("PX").arg(ttlMs))
+        .map(r -> r != null && "OK".equals(r.toString()));
+  }
+
+  /** Extends the lock if still held by {@code token}; false if it was lost. */
+  public Future<Boolean> renew(String id, String token, long ttlMs) {
+    return send(Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(id)).arg(token).arg(ttlMs))
+        .map(r -> r != null && r.toLong() == 1);
+  }
+
+  public Future<Void> release(String id, String token) {
+    return send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(id)).arg(token))
+        .mapEmpty();
+  }
+
+  /** Marks the stream live; null if the stream no longer exists. */
+  public Future<LiveMark> markLive(String id) {
+    return send(Request.cmd(Command.EVAL)
+            .arg(MARK_LIVE)
+            .arg(1)
+            .arg(recordKey(id))
+            .arg(System.currentTimeMillis()))
+        .map(
+            r ->
+                r == null || r.size() < 2
+                    ? null
+                    : new LiveMark(
+                        StreamRecord.State.valueOf(r.get(0).toString()), r.get(1).toLong()));
+  }
+
+  /** Ends the stream unless a later publish session started; true if it ended now. */
+  public Future<Boolean> markEnded(String id, long session) {
+    return send(Request.cmd(Command.EVAL)
+            .arg(MARK_ENDED)
+            .arg(2)
+            .arg(recordKey(id))
+            .arg(lockKey(id))
+            .arg(session)
+            .arg(System.currentTimeMillis()))
+        .map(r -> r != null && r.toLong() == 1);
+  }
+
+  public Future<Void> putIngestStats(String id, JsonObject stats, long ttlMs) {
+    return send(Request.cmd(Command.SET).arg(statsKey(id)).arg(stats.encode()).arg("PX").arg(ttlMs))
+        .mapEmpty();
+  }
+
+  /** The ingest's latest statistics while a publisher is connected, or null. */
+  public Future<JsonObject> ingestStats(String id) {
+    return send(Request.cmd(Command.GET).arg(statsKey(id)))
+        .map(r -> r == null ? null : new JsonObject(r.toString()));
+  }
+
+  public Future<Void> clearIngestStats(String id) {
+    return send(Request.cmd(Command.DEL).arg(statsKey(id))).mapEmpty();
+  }
+}
