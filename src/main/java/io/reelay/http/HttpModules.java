@@ -14,6 +14,7 @@ public final class HttpModules {
   /** Role → modules, in mounting order (more specific paths first). */
   private static Map<String, List<Supplier<HttpModule>>> registry() {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
+    byRole.put("upload", List.of(io.reelay.upload.UploadHttpModule::new));
     return byRole;
   }
 
