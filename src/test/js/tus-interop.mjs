@@ -13,6 +13,7 @@ let seed = Number(seedArg || 42)
 // A small deterministic PRNG so a failing run can be repeated with the same offsets.
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648)
 const say = (event) => console.log(JSON.stringify(event))
+let lastSaid = 0
 
 function attempt(uploadUrl, abortAt) {
   return new Promise((resolve, reject) => {
@@ -26,7 +27,11 @@ function attempt(uploadUrl, abortAt) {
       // Long enough to ride out a server restart (and a dead node's lock lapsing).
       retryDelays: Array(40).fill(1500),
       onProgress: (sent) => {
-        if (Math.random() < 0.01) say({ event: 'progress', sent, size })
+        const now = Date.now()
+        if (now - lastSaid >= 200) {
+          lastSaid = now
+          say({ event: 'progress', sent, size })
+        }
         if (!aborted && abortAt !== undefined && sent >= abortAt) {
           aborted = true
           upload.abort().then(() => resolve({ aborted: true, url: upload.url, sent }))
