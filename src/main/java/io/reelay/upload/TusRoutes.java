@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * {@code Location} is the video id.
  */
 final class TusRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TusRoutes.class);
   static final String VERSION = "1.0.0";
   static final String EXTENSIONS =
       "creation,creation-with-upload,creation-defer-length,expiration,checksum,termination";
@@ -305,6 +306,7 @@ final class TusRoutes {
       UploadChecksum checksum,
       int okStatus,
       UploadLock lock) {
+    Replies.continueIfExpected(ctx);
     new PartWriter(s, lock, state, ctx.request(), checksum, false)
         .run()
         .compose(
@@ -313,8 +315,16 @@ final class TusRoutes {
                     ? new UploadCompletion(s)
                         .complete(result.state(), lock, null)
                         .map(video -> result)
-                        // The bytes are durable; the sweeper retries the rest.
-                        .otherwise(result)
+                        .otherwise(
+                            err -> {
+                              // Every byte is committed, so the client is done; the sweeper
+                              // retries the join, the record and the event.
+                              LOG.warn(
+                                  "upload {}: completion deferred to the sweeper: {}",
+                                  state.id(),
+                                  err.toString());
+                              return result;
+                            })
                     : Future.succeededFuture(result))
         .eventually(lock::release)
         .onFailure(err -> Replies.fail(ctx, err))
