@@ -51,7 +51,8 @@ final class TusRoutes {
   private void common(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     if (req.method() == HttpMethod.POST || req.method() == HttpMethod.PATCH) {
-      // Nothing of the body may be lost while the request is checked asynchronously.
+      // Nothing of the body may be lost while the request is checked asynchronously. (A paused
+      // request also holds back its keep-alive connection, so every reply path resumes or drains.)
       req.pause();
     }
     if (req.method() == HttpMethod.OPTIONS) {
@@ -89,8 +90,10 @@ final class TusRoutes {
     if ("PATCH".equalsIgnoreCase(override)) {
       patch(ctx);
     } else if ("DELETE".equalsIgnoreCase(override)) {
+      Replies.drain(ctx.request());
       terminate(ctx);
     } else if ("HEAD".equalsIgnoreCase(override)) {
+      Replies.drain(ctx.request());
       head(ctx);
     } else {
       Replies.fail(ctx, new UploadException(405, "method_not_allowed", "use PATCH"));
@@ -149,6 +152,7 @@ final class TusRoutes {
               resp.putHeader("Location", location(req, state.id()))
                   .putHeader("Upload-Expires", Replies.httpDate(state.expiresAt()));
               if (!hasBody) {
+                Replies.drain(req);
                 resp.setStatusCode(201).end();
                 return;
               }
