@@ -4,6 +4,7 @@ import io.reelay.auth.AccountsHttpModule;
 import io.reelay.config.ReelayConfig;
 import io.reelay.live.LiveHttpModule;
 import io.reelay.stream.StreamApiModule;
+import io.reelay.upload.UploadHttpModule;
 import io.reelay.viewer.PositionsHttpModule;
 import io.reelay.web.WebAppHttpModule;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ public final class HttpModules {
   /** Role → modules, in mounting order (more specific paths first). */
   private static Map<String, List<Supplier<HttpModule>>> registry() {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
+    byRole.put("upload", List.of(UploadHttpModule::new));
     byRole.put(
         "delivery",
         List.of(
