@@ -69,7 +69,11 @@ class VodPipelineTest {
   }
 
   static Path ffmpeg(String name, String... args) throws Exception {
-    Path out = tmp.resolve(name);
+    return ffmpegIn(tmp, name, args);
+  }
+
+  static Path ffmpegIn(Path dir, String name, String... args) throws Exception {
+    Path out = dir.resolve(name);
     List<String> cmd = new ArrayList<>(List.of("-y"));
     cmd.addAll(List.of(args));
     cmd.add(out.toString());
