@@ -32,7 +32,9 @@ public record ReelayConfig(
     Set<String> roles,
     int embeddedKafkaPort,
     int embeddedRedisPort,
-    int embeddedS3Port) {
+    int embeddedS3Port,
+    Optional<String> s3PublicEndpoint,
+    UploadSettings upload) {
 
   /** Roles a process can take; {@code all} means every one but {@code services}. */
   public static final List<String> ALL_ROLES =
@@ -73,7 +75,23 @@ public record ReelayConfig(
         parseRoles(s.get("REELAY_ROLES", "all")),
         s.port("REELAY_EMBEDDED_KAFKA_PORT", 0),
         s.port("REELAY_EMBEDDED_REDIS_PORT", 0),
-        s.port("REELAY_EMBEDDED_S3_PORT", 0));
+        s.port("REELAY_EMBEDDED_S3_PORT", 0),
+        s.get("REELAY_S3_PUBLIC_ENDPOINT").map(ReelayConfig::checkPublicEndpoint),
+        UploadSettings.load(s));
+  }
+
+  static String checkPublicEndpoint(String raw) {
+    URI uri = parseUri("REELAY_S3_PUBLIC_ENDPOINT", raw);
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new ConfigException(
+          "REELAY_S3_PUBLIC_ENDPOINT", "'" + raw + "' must be an http(s) URL");
+    }
+    return raw;
+  }
+
+  /** The S3 endpoint browsers reach for presigned URLs: the public one, else the store's own. */
+  public String s3EndpointForClients() {
+    return s3PublicEndpoint.or(() -> s3Endpoint).orElseThrow();
   }
 
   static Set<String> parseRoles(String raw) {
@@ -178,7 +196,9 @@ public record ReelayConfig(
         roles,
         embeddedKafkaPort,
         embeddedRedisPort,
-        embeddedS3Port);
+        embeddedS3Port,
+        s3PublicEndpoint,
+        upload);
   }
 
   public JsonObject toJson() {
@@ -193,7 +213,9 @@ public record ReelayConfig(
             .put("roles", new JsonArray(List.copyOf(roles)))
             .put("embeddedKafkaPort", embeddedKafkaPort)
             .put("embeddedRedisPort", embeddedRedisPort)
-            .put("embeddedS3Port", embeddedS3Port);
+            .put("embeddedS3Port", embeddedS3Port)
+            .put("upload", upload.toJson());
+    s3PublicEndpoint.ifPresent(v -> json.put("s3PublicEndpoint", v));
     kafkaBootstrap.ifPresent(v -> json.put("kafkaBootstrap", v));
     redisUrl.ifPresent(v -> json.put("redisUrl", v));
     s3Endpoint.ifPresent(v -> json.put("s3Endpoint", v));
@@ -222,6 +244,8 @@ public record ReelayConfig(
         Set.copyOf(roles),
         json.getInteger("embeddedKafkaPort", 0),
         json.getInteger("embeddedRedisPort", 0),
-        json.getInteger("embeddedS3Port", 0));
+        json.getInteger("embeddedS3Port", 0),
+        Optional.ofNullable(json.getString("s3PublicEndpoint")),
+        UploadSettings.fromJson(json.getJsonObject("upload")));
   }
 }

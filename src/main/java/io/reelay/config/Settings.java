@@ -76,4 +76,63 @@ public final class Settings {
       throw new ConfigException(envName, "'" + raw + "' is not a whole number");
     }
   }
+
+  /** A size: whole bytes, or with a binary unit ({@code 512KiB}, {@code 8MiB}, {@code 20GiB}). */
+  public long bytes(String envName, long defaultValue) {
+    String raw = get(envName).orElse(null);
+    if (raw == null) {
+      return defaultValue;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,19})\\s*(|B|KiB|MiB|GiB|TiB)").matcher(raw);
+    if (!m.matches()) {
+      throw new ConfigException(envName, "'" + raw + "' is not a size (e.g. 1048576, 8MiB, 20GiB)");
+    }
+    int shift =
+        switch (m.group(2)) {
+          case "KiB" -> 10;
+          case "MiB" -> 20;
+          case "GiB" -> 30;
+          case "TiB" -> 40;
+          default -> 0;
+        };
+    try {
+      long value = Long.parseLong(m.group(1));
+      if (value <= 0 || value > (Long.MAX_VALUE >> shift)) {
+        throw new ConfigException(envName, "'" + raw + "' is out of range");
+      }
+      return value << shift;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(envName, "'" + raw + "' is out of range");
+    }
+  }
+
+  /**
+   * A duration: whole seconds, or with a unit ({@code 500ms}, {@code 30s}, {@code 15m}, {@code
+   * 24h}, {@code 7d}).
+   */
+  public java.time.Duration duration(String envName, java.time.Duration defaultValue) {
+    String raw = get(envName).orElse(null);
+    if (raw == null) {
+      return defaultValue;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,12})\\s*(|ms|s|m|h|d)").matcher(raw);
+    if (!m.matches()) {
+      throw new ConfigException(envName, "'" + raw + "' is not a duration (e.g. 30s, 15m, 24h)");
+    }
+    long n = Long.parseLong(m.group(1));
+    java.time.Duration d =
+        switch (m.group(2)) {
+          case "ms" -> java.time.Duration.ofMillis(n);
+          case "m" -> java.time.Duration.ofMinutes(n);
+          case "h" -> java.time.Duration.ofHours(n);
+          case "d" -> java.time.Duration.ofDays(n);
+          default -> java.time.Duration.ofSeconds(n);
+        };
+    if (d.isZero()) {
+      throw new ConfigException(envName, "must be positive");
+    }
+    return d;
+  }
 }

@@ -75,6 +75,7 @@ public final class HttpDeliveryVerticle extends VerticleBase {
                         "Content-Range",
                         "Upload-Offset",
                         "Upload-Length",
+                        "Upload-Defer-Length",
                         "Upload-Expires",
                         "Upload-Metadata",
                         "Tus-Resumable",

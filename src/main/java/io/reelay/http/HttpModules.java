@@ -14,6 +14,7 @@ public final class HttpModules {
   /** Role → modules, in mounting order (more specific paths first). */
   private static Map<String, List<Supplier<HttpModule>>> registry() {
     Map<String, List<Supplier<HttpModule>>> byRole = new LinkedHashMap<>();
+    byRole.put("upload", List.of(io.reelay.upload.UploadHttpModule::new));
     byRole.put(
         "delivery", List.of(io.reelay.vod.VodMediaModule::new, io.reelay.vod.VodDeleteModule::new));
     return byRole;

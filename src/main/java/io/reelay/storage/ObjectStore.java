@@ -1,11 +1,32 @@
 package io.reelay.storage;
 
 import io.minio.BucketExistsArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import io.minio.messages.DeleteError;
+import io.minio.messages.DeleteObject;
+import io.minio.messages.Item;
+import io.minio.messages.Part;
 import io.reelay.config.ReelayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,20 +36,44 @@ import java.util.concurrent.TimeUnit;
 public final class ObjectStore {
   private final Vertx vertx;
   private final MinioClient client;
+  // The multipart calls (create, complete, abort) are only public on the async client.
+  private final MinioAsyncClient multipart;
+  // Signs URLs for browsers with the host they reach (REELAY_S3_PUBLIC_ENDPOINT).
+  private final MinioClient publicSigner;
   private final String bucket;
+  private final String region;
 
   public ObjectStore(Vertx vertx, ReelayConfig config) {
     this.vertx = vertx;
     this.bucket = config.s3Bucket();
+    this.region = config.s3Region();
+    String endpoint = config.s3Endpoint().orElseThrow(() -> new IllegalStateException("no S3"));
+    String accessKey = config.s3AccessKey().orElseThrow();
+    String secretKey = config.s3SecretKey().orElseThrow();
     this.client =
         MinioClient.builder()
-            .endpoint(config.s3Endpoint().orElseThrow(() -> new IllegalStateException("no S3")))
-            .credentials(config.s3AccessKey().orElseThrow(), config.s3SecretKey().orElseThrow())
-            .region(config.s3Region())
+            .endpoint(endpoint)
+            .credentials(accessKey, secretKey)
+            .region(region)
             .build();
     // Fail fast when the store is unreachable instead of hanging a worker thread for minutes.
     client.setTimeout(
         TimeUnit.SECONDS.toMillis(5), TimeUnit.SECONDS.toMillis(60), TimeUnit.SECONDS.toMillis(60));
+    this.multipart =
+        MinioAsyncClient.builder()
+            .endpoint(endpoint)
+            .credentials(accessKey, secretKey)
+            .region(region)
+            .build();
+    // Completing a multipart upload makes the store concatenate every part: give it time.
+    multipart.setTimeout(
+        TimeUnit.SECONDS.toMillis(5), TimeUnit.MINUTES.toMillis(10), TimeUnit.MINUTES.toMillis(10));
+    this.publicSigner =
+        MinioClient.builder()
+            .endpoint(config.s3EndpointForClients())
+            .credentials(accessKey, secretKey)
+            .region(region)
+            .build();
   }
 
   public String bucket() {
@@ -59,6 +104,160 @@ public final class ObjectStore {
             throw new IllegalStateException("bucket '" + bucket + "' does not exist");
           }
           return null;
+        },
+        false);
+  }
+
+  /** Starts a multipart upload of {@code key}; returns the store's upload id. */
+  public Future<String> createMultipart(String key) {
+    return blocking(
+        () ->
+            multipart
+                .createMultipartUploadAsync(bucket, region, key, null, null)
+                .get()
+                .result()
+                .uploadId());
+  }
+
+  /** Joins the parts into the object {@code key}. */
+  public Future<Void> completeMultipart(String key, String uploadId, List<Part> parts) {
+    return blocking(
+        () -> {
+          multipart
+              .completeMultipartUploadAsync(
+                  bucket, region, key, uploadId, parts.toArray(Part[]::new), null, null)
+              .get();
+          return null;
+        });
+  }
+
+  /** Drops a multipart upload and its parts; an upload the store no longer knows is no error. */
+  public Future<Void> abortMultipart(String key, String uploadId) {
+    return blocking(
+        () -> {
+          try {
+            multipart.abortMultipartUploadAsync(bucket, region, key, uploadId, null, null).get();
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof ErrorResponseException err
+                && "NoSuchUpload".equals(err.errorResponse().code()))) {
+              throw e;
+            }
+          }
+          return null;
+        });
+  }
+
+  /** The object's size, or empty when there is no such object. */
+  public Future<Optional<Long>> size(String key) {
+    return blocking(
+        () -> {
+          try {
+            return Optional.of(
+                client
+                    .statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
+                    .size());
+          } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
+  }
+
+  /** Deletes {@code key}; deleting a missing object succeeds (S3 semantics). */
+  public Future<Void> delete(String key) {
+    return blocking(
+        () -> {
+          client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+          return null;
+        });
+  }
+
+  /** Deletes every object under {@code prefix}; returns how many there were. */
+  public Future<Integer> deletePrefix(String prefix) {
+    return blocking(
+        () -> {
+          List<DeleteObject> keys = new ArrayList<>();
+          for (Result<Item> item :
+              client.listObjects(
+                  ListObjectsArgs.builder()
+                      .bucket(bucket)
+                      .prefix(prefix)
+                      .recursive(true)
+                      .build())) {
+            keys.add(new DeleteObject(item.get().objectName()));
+          }
+          if (!keys.isEmpty()) {
+            for (Result<DeleteError> error :
+                client.removeObjects(
+                    RemoveObjectsArgs.builder().bucket(bucket).objects(keys).build())) {
+              DeleteError e = error.get();
+              throw new IllegalStateException(
+                  "cannot delete " + e.objectName() + ": " + e.message());
+            }
+          }
+          return keys.size();
+        });
+  }
+
+  /** Stores a small object from memory (e.g. an empty source). */
+  public Future<Void> putBytes(String key, byte[] bytes) {
+    return blocking(
+        () -> {
+          client.putObject(
+              PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                      new ByteArrayInputStream(bytes), bytes.length, -1)
+                  .build());
+          return null;
+        });
+  }
+
+  /**
+   * A presigned URL on the store's own endpoint, for this process's streaming HTTP client (the body
+   * is not hashed: presigned URLs carry an unsigned payload).
+   */
+  public Future<String> presign(
+      Method method, String key, Map<String, String> query, Duration validity) {
+    return blocking(() -> client.getPresignedObjectUrl(presignArgs(method, key, query, validity)));
+  }
+
+  /** A presigned URL on the public endpoint, handed to browsers. */
+  public Future<String> presignForClients(Method method, String key, Duration validity) {
+    return blocking(
+        () -> publicSigner.getPresignedObjectUrl(presignArgs(method, key, Map.of(), validity)));
+  }
+
+  private GetPresignedObjectUrlArgs presignArgs(
+      Method method, String key, Map<String, String> query, Duration validity) {
+    return GetPresignedObjectUrlArgs.builder()
+        .method(method)
+        .bucket(bucket)
+        .object(key)
+        .extraQueryParams(query)
+        .expiry((int) Math.min(validity.toSeconds(), TimeUnit.DAYS.toSeconds(7)))
+        .build();
+  }
+
+  /** The S3 multipart part reference for completing an upload. */
+  public static Part part(int number, String etag) {
+    return new Part(number, etag);
+  }
+
+  private interface Call<T> {
+    T call() throws Exception;
+  }
+
+  private <T> Future<T> blocking(Call<T> call) {
+    return vertx.executeBlocking(
+        () -> {
+          try {
+            return call.call();
+          } catch (ExecutionException e) {
+            // Unwrap the async client's wrapper so callers see the store's own error.
+            throw e.getCause() instanceof Exception cause ? cause : e;
+          }
         },
         false);
   }

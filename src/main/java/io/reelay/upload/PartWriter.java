@@ -1,0 +1,401 @@
+package io.reelay.upload;
+
+import io.minio.http.Method;
+import io.reelay.upload.UploadState.StoredPart;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.streams.ReadStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
+ * size. Bytes go to a part file on disk; a full part is sent to S3 while the next one fills, and
+ * the body is paused if that next one fills first, so at most one part waits on disk besides the
+ * one in flight. The previous request's tail (bytes after the last part, kept as a temporary
+ * object) is prepended first.
+ *
+ * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
+ * and whatever is left when the body ends or breaks is stored as the new tail object before the
+ * offset moves. With {@code Upload-Checksum}, nothing is committed until the whole body is there
+ * and matches, so a mismatch leaves the upload as it was (the parts sent meanwhile are replaced by
+ * the next attempt, which reuses their part numbers).
+ *
+ * <p>Everything here runs on the request's event loop; S3 and file I/O are asynchronous.
+ */
+final class PartWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(PartWriter.class);
+  private static final Duration URL_VALIDITY = Duration.ofHours(1);
+
+  /** How a write ended. */
+  enum Outcome {
+    /** The body ended; its bytes are durable. */
+    STORED,
+    /** The last byte of the upload is in S3 and committed: completion comes next. */
+    COMPLETE,
+    CHECKSUM_MISMATCH,
+    /** The client went away; what arrived is kept (unless a checksum was promised). */
+    INTERRUPTED,
+    /** The body went past the declared length or the maximum size; what fit is kept. */
+    TOO_LARGE,
+    /** Fewer bytes than the minimum arrived within the stall timeout. */
+    STALLED,
+    /** Another writer took the upload over. */
+    LOCK_LOST
+  }
+
+  record Result(UploadState state, Outcome outcome) {}
+
+  private final UploadServices services;
+  private final UploadLock lock;
+  private final ReadStream<Buffer> body;
+  private final UploadChecksum checksum;
+  private final boolean endDefinesLength;
+  private final long partSize;
+  private final long maxBytes;
+  private final Promise<Result> result = Promise.promise();
+  private final List<StoredPart> parts;
+  private final List<Path> files = new ArrayList<>();
+
+  private UploadState state;
+  private int nextPart;
+  private Path path;
+  private AsyncFile file;
+  private long fileSize;
+  private Future<Void> uploads = Future.succeededFuture();
+  private Promise<Void> rotation;
+  private Buffer pending;
+  private long received;
+  private long lastTick;
+  private long stallTimer = -1;
+  private boolean pausedByUs;
+  private boolean finishing;
+  private Outcome interruption;
+  private Throwable failure;
+
+  /**
+   * @param state the committed state; the body (paused by the caller) continues at its offset
+   * @param endDefinesLength the end of the body is the end of the upload (plain POST)
+   */
+  PartWriter(
+      UploadServices services,
+      UploadLock lock,
+      UploadState state,
+      ReadStream<Buffer> body,
+      UploadChecksum checksum,
+      boolean endDefinesLength) {
+    this.services = services;
+    this.lock = lock;
+    this.state = state;
+    this.body = body;
+    this.checksum = checksum;
+    this.endDefinesLength = endDefinesLength;
+    this.partSize = services.settings.partSize();
+    long limit = state.lengthKnown() ? state.length() : services.settings.maxSize();
+    this.maxBytes = limit - state.offset();
+    this.parts = new ArrayList<>(state.parts());
+    this.nextPart = parts.size() + 1;
+  }
+
+  Future<Result> run() {
+    openFile()
+        .compose(v -> state.tailKey() == null ? Future.succeededFuture() : loadTail())
+        .onSuccess(v -> start())
+        .onFailure(
+            err -> {
+              deleteFiles();
+              result.fail(err);
+            });
+    return result.future();
+  }
+
+  private void start() {
+    body.handler(this::onData);
+    body.endHandler(v -> finish(true));
+    body.exceptionHandler(err -> stop(Outcome.INTERRUPTED));
+    lock.onLost(() -> stop(Outcome.LOCK_LOST));
+    long stallMs = services.settings.stallTimeout().toMillis();
+    stallTimer = services.vertx.setPeriodic(stallMs, t -> checkStall());
+    body.resume();
+  }
+
+  private void checkStall() {
+    long moved = received - lastTick;
+    lastTick = received;
+    if (!pausedByUs && moved < services.settings.stallMinBytes()) {
+      LOG.info(
+          "upload {}: {} bytes in {}, cutting the connection",
+          state.id(),
+          moved,
+          services.settings.stallTimeout());
+      stop(Outcome.STALLED);
+    }
+  }
+
+  private Future<Void> openFile() {
+    Path next = services.tmpDir.resolve(UUID.randomUUID() + ".part");
+    files.add(next);
+    return services
+        .vertx
+        .fileSystem()
+        .mkdirs(services.tmpDir.toString())
+        .compose(
+            v ->
+                services
+                    .vertx
+                    .fileSystem()
+                    .open(
+                        next.toString(),
+                        new OpenOptions().setWrite(true).setCreateNew(true).setRead(false)))
+        .map(
+            opened -> {
+              opened.exceptionHandler(
+                  err -> {
+                    failure = err;
+                    stop(Outcome.INTERRUPTED);
+                  });
+              file = opened;
+              path = next;
+              fileSize = 0;
+              return null;
+            });
+  }
+
+  private Future<Void> loadTail() {
+    return services
+        .store
+        .presign(Method.GET, state.tailKey(), Map.of(), URL_VALIDITY)
+        .compose(url -> services.transfer.appendTo(url, file))
+        .compose(
+            n -> {
+              if (n != state.tailSize()) {
+                return Future.failedFuture(
+                    new IllegalStateException(
+                        "tail of upload "
+                            + state.id()
+                            + " has "
+                            + n
+                            + " bytes, expected "
+                            + state.tailSize()));
+              }
+              fileSize = n;
+              return Future.succeededFuture();
+            });
+  }
+
+  private void onData(Buffer buf) {
+    if (finishing) {
+      return;
+    }
+    long room = maxBytes - received;
+    boolean tooMuch = buf.length() > room;
+    Buffer accepted = tooMuch ? buf.slice(0, (int) room) : buf;
+    received += accepted.length();
+    if (checksum != null) {
+      checksum.update(accepted.getBytes());
+    }
+    append(accepted);
+    if (tooMuch) {
+      stop(Outcome.TOO_LARGE);
+    }
+  }
+
+  private void append(Buffer buf) {
+    int pos = 0;
+    while (pos < buf.length()) {
+      if (rotation != null) {
+        Buffer rest = buf.slice(pos, buf.length()).copy();
+        pending = pending == null ? rest : pending.appendBuffer(rest);
+        return;
+      }
+      int n = (int) Math.min(partSize - fileSize, buf.length() - pos);
+      file.write(pos == 0 && n == buf.length() ? buf : buf.slice(pos, pos + n));
+      fileSize += n;
+      pos += n;
+      if (fileSize == partSize) {
+        rotate();
+      }
+    }
+    if (rotation == null && file.writeQueueFull()) {
+      pause();
+      file.drainHandler(v -> resumeIfIdle());
+    }
+  }
+
+  private void pause() {
+    pausedByUs = true;
+    body.pause();
+  }
+
+  private void resumeIfIdle() {
+    if (!finishing && rotation == null && !file.writeQueueFull()) {
+      pausedByUs = false;
+      body.resume();
+    }
+  }
+
+  /** The part file is full: send it, and open the next one once the previous part is sent. */
+  private void rotate() {
+    rotation = Promise.promise();
+    pause();
+    Path fullPath = path;
+    int number = nextPart++;
+    Future<Void> closed = file.close();
+    Future<Void> ready = Future.all(closed, uploads).mapEmpty();
+    uploads =
+        ready
+            .compose(v -> uploadPart(fullPath, number, partSize))
+            .compose(v -> checksum == null ? commit(null, 0, state.length()) : ready);
+    uploads.onFailure(
+        err -> {
+          failure = err;
+          stop(Outcome.INTERRUPTED);
+        });
+    ready
+        .compose(v -> openFile())
+        .onComplete(
+            ar -> {
+              Promise<Void> done = rotation;
+              rotation = null;
+              if (ar.succeeded()) {
+                Buffer rest = pending;
+                pending = null;
+                if (rest != null && !finishing) {
+                  append(rest);
+                }
+              } else if (failure == null) {
+                failure = ar.cause();
+              }
+              done.complete();
+              if (ar.succeeded()) {
+                resumeIfIdle();
+              } else {
+                stop(Outcome.INTERRUPTED);
+              }
+            });
+  }
+
+  private Future<Void> uploadPart(Path file, int number, long size) {
+    Map<String, String> query =
+        Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
+    return services
+        .store
+        .presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY)
+        .compose(url -> services.transfer.putFile(services.vertx, url, file, size))
+        .<Void>map(
+            etag -> {
+              parts.add(new StoredPart(number, etag, size));
+              return null;
+            })
+        .eventually(() -> services.vertx.fileSystem().delete(file.toString()).recover(e -> null));
+  }
+
+  /** Commits the parts so far plus an optional tail; drops the previous tail object. */
+  private Future<Void> commit(String tailKey, long tailSize, long length) {
+    Instant now = services.clock.instant();
+    UploadState next =
+        state
+            .withLength(length)
+            .withProgress(parts, tailKey, tailSize, now.plus(services.settings.expiry()));
+    // A complete upload is looked at again soon in case its completion is interrupted.
+    Instant due = next.bytesComplete() ? now.plusSeconds(30) : next.expiresAt();
+    String oldTail = state.tailKey();
+    return services
+        .states
+        .commit(next, lock, due)
+        .compose(
+            committed -> {
+              state = committed;
+              if (oldTail == null || oldTail.equals(tailKey)) {
+                return Future.succeededFuture();
+              }
+              // A tail left behind is harmless: the upload's temporary prefix is cleared at the
+              // end.
+              return services.store.delete(oldTail).otherwiseEmpty().mapEmpty();
+            });
+  }
+
+  /** Stops reading early; what arrived is settled as {@link #finish} decides. */
+  void stop(Outcome why) {
+    if (finishing) {
+      return;
+    }
+    interruption = why;
+    body.pause();
+    finish(false);
+  }
+
+  private void finish(boolean ended) {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    if (stallTimer >= 0) {
+      services.vertx.cancelTimer(stallTimer);
+    }
+    Future<Void> settled = rotation == null ? Future.succeededFuture() : rotation.future();
+    settled
+        .compose(v -> file.close().otherwiseEmpty())
+        .transform(v -> uploads)
+        .compose(v -> failure != null ? Future.failedFuture(failure) : conclude(ended))
+        .onComplete(
+            ar -> {
+              deleteFiles();
+              if (ar.succeeded()) {
+                result.complete(ar.result());
+              } else {
+                result.fail(ar.cause());
+              }
+            });
+  }
+
+  private Future<Result> conclude(boolean ended) {
+    Outcome stopped = interruption == null ? Outcome.STORED : interruption;
+    if (checksum != null) {
+      // A body that cannot be verified is discarded whole; nothing was committed yet.
+      if (!ended || interruption != null) {
+        return Future.succeededFuture(new Result(state, stopped));
+      }
+      if (!checksum.matches()) {
+        return Future.succeededFuture(new Result(state, Outcome.CHECKSUM_MISMATCH));
+      }
+    }
+    long total = parts.stream().mapToLong(StoredPart::size).sum() + fileSize;
+    long length = endDefinesLength && ended && interruption == null ? total : state.length();
+    if (length >= 0 && total == length) {
+      Future<Void> last =
+          fileSize > 0 ? uploadPart(path, nextPart, fileSize) : Future.succeededFuture();
+      return last.compose(v -> commit(null, 0, length))
+          .map(v -> new Result(state, Outcome.COMPLETE));
+    }
+    if (total == state.offset() && parts.size() == state.parts().size()) {
+      return Future.succeededFuture(new Result(state, stopped));
+    }
+    if (fileSize == 0) {
+      return commit(null, 0, length).map(v -> new Result(state, stopped));
+    }
+    String tailKey = UploadState.tempPrefix(state.id()) + "tail-" + UUID.randomUUID();
+    return services
+        .store
+        .presign(Method.PUT, tailKey, Map.of(), URL_VALIDITY)
+        .compose(url -> services.transfer.putFile(services.vertx, url, path, fileSize))
+        .compose(etag -> commit(tailKey, fileSize, length))
+        .map(v -> new Result(state, stopped));
+  }
+
+  private void deleteFiles() {
+    for (Path p : files) {
+      services.vertx.fileSystem().delete(p.toString()).otherwiseEmpty();
+    }
+  }
+}
