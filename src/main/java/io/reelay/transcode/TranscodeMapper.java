@@ -5,6 +5,7 @@ import io.reelay.transcode.TranscodeMessages.TranscodeJob;
 import io.reelay.transcode.TranscodeMessages.VideoUploaded;
 import io.reelay.transcode.media.MediaException;
 import io.reelay.transcode.media.MediaProbe;
+import io.reelay.video.VideoStore;
 import io.reelay.vod.VideoUpdates;
 import io.reelay.vod.VodState;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ final class TranscodeMapper {
                   .processing(id)
                   .compose(
                       outcome -> {
-                        if (outcome != VideoUpdates.Outcome.UPDATED) {
+                        if (outcome != VideoStore.PatchOutcome.UPDATED) {
                           LOG.info("video {}: {} , not transcoded", id, outcome);
                           return Future.succeededFuture();
                         }

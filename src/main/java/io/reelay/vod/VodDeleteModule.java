@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import java.util.List;
 
 /**
  * {@code DELETE /api/videos/{id}} (owner or admin): removes the video's renditions, manifests and
@@ -22,9 +21,6 @@ import java.util.List;
  * queued for it find no plan and are skipped.
  */
 public final class VodDeleteModule implements HttpModule {
-  /** The upload capability's listing index (a sorted set of ids). */
-  private static final String INDEX = "reelay:videos";
-
   private Redis client;
 
   @Override
@@ -41,7 +37,7 @@ public final class VodDeleteModule implements HttpModule {
               VodObjects objects = new VodObjects(store.client(), store.bucket());
               router
                   .delete("/api/videos/:id")
-                  .handler(ctx -> delete(vertx, ctx, auth, videos, state, objects, redis));
+                  .handler(ctx -> delete(vertx, ctx, auth, videos, state, objects));
               return null;
             });
   }
@@ -52,8 +48,7 @@ public final class VodDeleteModule implements HttpModule {
       Authenticator auth,
       VideoUpdates videos,
       VodState state,
-      VodObjects objects,
-      RedisAPI redis) {
+      VodObjects objects) {
     String id = ctx.pathParam("id");
     if (!VodKeys.validId(id)) {
       ctx.fail(new HttpException(404, "no such video"));
@@ -85,8 +80,7 @@ public final class VodDeleteModule implements HttpModule {
                                   },
                                   false)
                               .compose(v -> state.delete(id))
-                              .compose(v -> redis.del(List.of(VideoUpdates.key(id))))
-                              .compose(v -> redis.zrem(List.of(INDEX, id)));
+                              .compose(v -> videos.delete(id));
                         }))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

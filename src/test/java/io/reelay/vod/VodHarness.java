@@ -17,6 +17,8 @@ import io.reelay.testing.TestServices;
 import io.reelay.transcode.TranscodeDispatchVerticle;
 import io.reelay.transcode.TranscodeMessages;
 import io.reelay.transcode.TranscodeWorkerVerticle;
+import io.reelay.video.Video;
+import io.reelay.video.VideoStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -111,22 +113,10 @@ final class VodHarness implements AutoCloseable {
   }
 
   void putRecord(String id, String key, long size, String owner) throws Exception {
-    String now = Instant.now().toString();
-    JsonObject record =
-        new JsonObject()
-            .put("id", id)
-            .put("title", "test " + id)
-            .put("owner", owner)
-            .put("status", "uploading")
-            .putNull("error")
-            .put("progress", 1.0)
-            .put("size", size)
-            .put("bytesReceived", size)
-            .put("sourceKey", key)
-            .put("createdAt", now)
-            .put("updatedAt", now)
-            .put("media", new JsonObject());
-    redis.set(List.of(VideoUpdates.key(id), record.encode())).await(5, TimeUnit.SECONDS);
+    Video video = Video.uploading(id, "test " + id, owner, size, key, Instant.now());
+    new VideoStore(redis)
+        .put(video.withReceived(size, size, Instant.now()))
+        .await(5, TimeUnit.SECONDS);
   }
 
   void announce(String id, String key, JsonObject ladder) throws Exception {
