@@ -116,6 +116,7 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
 
   private Future<Void> attempt(TranscodeJob job, long attempt, int max) {
     current = job.kafkaKey();
+    LOG.info("job {} started (attempt {})", job.kafkaKey(), attempt);
     long start = System.nanoTime();
     return vertx
         .executeBlocking(() -> runner.run(job), false)
