@@ -12,12 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=${1:-0}
 jar=target/reelay.jar
-shared=../shared/bench
+# The team's reference harnesses: ../shared/bench next to the main checkout (or SHARED_BENCH).
+shared=${SHARED_BENCH:-../shared/bench}
+[ -d "$shared" ] || shared=../../shared/bench
 [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait || true; rm -rf "$tmp"; }
 trap cleanup EXIT
+keep_logs() { mkdir -p /tmp/reelay-bench-logs; cp "$tmp"/*.log /tmp/reelay-bench-logs/ 2>/dev/null || true; }
+trap 'keep_logs' ERR
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 cpu_s() { # user+system seconds of a process and its children so far
@@ -53,8 +57,14 @@ if [ "$extra" -gt 0 ]; then
 fi
 
 echo "== reelay"
-id=$(curl -sf -H "Authorization: Bearer $token" -F "file=@$src;type=video/mp4" $base/api/videos \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+# Presigned direct-to-S3 upload; "upload complete" is the moment /complete answers.
+size=$(stat -c %s "$src")
+presign=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d "{\"filename\":\"src1080p30.mp4\",\"size\":$size}" $base/api/uploads/presign)
+id=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["videoId"])')
+url=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+curl -sf -X PUT --upload-file "$src" "$url" >/dev/null
+curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
 t0=$(now); c0=$(cpu_s $server)
 first=""
 while :; do

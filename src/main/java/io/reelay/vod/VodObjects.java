@@ -1,14 +1,11 @@
 package io.reelay.vod;
 
 import io.minio.GetObjectArgs;
-import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
@@ -23,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Blocking S3 operations of the VOD pipeline (callers are on worker threads). Thin over the MinIO
@@ -79,38 +75,6 @@ public final class VodObjects {
       throw io("download of " + key, e);
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Size, ETag and type of an object, or empty when it does not exist. */
-  public Optional<StatObjectResponse> stat(String key) throws IOException {
-    try {
-      return Optional.of(
-          client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-    } catch (ErrorResponseException e) {
-      if ("NoSuchKey".equals(e.errorResponse().code())
-          || "NoSuchObject".equals(e.errorResponse().code())) {
-        return Optional.empty();
-      }
-      throw io("stat of " + key, e);
-    } catch (Exception e) {
-      throw io("stat of " + key, e);
-    }
-  }
-
-  /** A stream of {@code length} bytes from {@code offset} (length -1: to the end). */
-  public GetObjectResponse open(String key, long offset, long length) throws IOException {
-    try {
-      GetObjectArgs.Builder b = GetObjectArgs.builder().bucket(bucket).object(key);
-      if (offset > 0 || length >= 0) {
-        b.offset(offset);
-        if (length >= 0) {
-          b.length(length);
-        }
-      }
-      return client.getObject(b.build());
-    } catch (Exception e) {
-      throw io("read of " + key, e);
-    }
   }
 
   /** Deletes every object under {@code prefix}; returns how many there were. */

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.reelay.testing.ReelayProcess;
 import io.reelay.testing.TestMedia;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar end to end: a plain upload becomes a playable video, while a second, worker-only
- * process is killed (SIGKILL) in the middle of a chunk job. Its uncommitted job moves to the
- * surviving worker after the session timeout and is redone; the result has every segment once.
+ * The packaged jar end to end: a presigned upload becomes a playable video, while a second,
+ * worker-only process is killed (SIGKILL) in the middle of a chunk job. Its uncommitted job moves
+ * to the surviving worker after the session timeout and is redone; the result has every segment
+ * once.
  */
 class VodFailoverIT {
   static final String TOKEN = "it-token";
@@ -147,27 +146,40 @@ class VodFailoverIT {
     }
   }
 
+  /** Presigned direct-to-S3 upload: presign, PUT the bytes to S3, complete. */
   static String upload(HttpClient http, String base, Path file) throws Exception {
-    String boundary = "reelay-it-boundary";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload.mp4\""
-                + "\r\nContent-Type: video/mp4\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.write(Files.readAllBytes(file));
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> r =
+    HttpResponse<String> presign =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/videos"))
+            HttpRequest.newBuilder(URI.create(base + "/api/uploads/presign"))
                 .header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        new JsonObject()
+                            .put("filename", "upload.mp4")
+                            .put("size", Files.size(file))
+                            .encode()))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, r.statusCode(), r.body());
-    return new JsonObject(r.body()).getString("id");
+    assertTrue(presign.statusCode() / 100 == 2, presign.body());
+    JsonObject p = new JsonObject(presign.body());
+    HttpResponse<String> put =
+        http.send(
+            HttpRequest.newBuilder(URI.create(p.getString("url")))
+                .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, put.statusCode(), put.body());
+    String id = p.getString("videoId");
+    HttpResponse<String> done =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/uploads/" + id + "/complete"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(done.statusCode() / 100 == 2, done.body());
+    return id;
   }
 
   static JsonObject awaitDone(HttpClient http, String base, String id, Duration timeout)
