@@ -22,6 +22,7 @@ import java.util.List;
  * body is not hashed first either.
  */
 public final class ObjectTransfer {
+  private static final int READ_BUFFER = 256 * 1024;
   private final HttpClient http;
 
   public ObjectTransfer(Vertx vertx) {
@@ -42,7 +43,8 @@ public final class ObjectTransfer {
                     .compose(
                         req -> {
                           req.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(size));
-                          return req.send(in.setReadLength(size));
+                          // Large reads: the default 8 KiB would mean a worker task per 8 KiB.
+                          return req.send(in.setReadBufferSize(READ_BUFFER).setReadLength(size));
                         })
                     .compose(resp -> expect(resp, 200).map(v -> resp.getHeader("ETag")))
                     .eventually(() -> in.close()));

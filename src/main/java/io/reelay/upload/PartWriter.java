@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
  * size. Bytes go to a part file on disk; a full part is sent to S3 while the next one fills, and
  * the body is paused if that next one fills first, so at most one part waits on disk besides the
- * one in flight. The previous request's tail (bytes after the last part, kept as a temporary
- * object) is prepended first.
+ * one in flight (plus at most 256 KiB gathered in memory before each file write). The previous
+ * request's tail (bytes after the last part, kept as a temporary object) is prepended first.
  *
  * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
  * and whatever is left when the body ends or breaks is stored as the new tail object before the
@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 final class PartWriter {
   private static final Logger LOG = LoggerFactory.getLogger(PartWriter.class);
   private static final Duration URL_VALIDITY = Duration.ofHours(1);
+  // HTTP bodies arrive in chunks of a few KiB; one file write per chunk would hand tens of
+  // thousands of tiny tasks to the worker pool per GB, so chunks are gathered up to this first.
+  private static final int STAGE_BYTES = 256 * 1024;
 
   /** How a write ended. */
   enum Outcome {
@@ -75,6 +78,7 @@ final class PartWriter {
   private Future<Void> uploads = Future.succeededFuture();
   private Promise<Void> rotation;
   private Buffer pending;
+  private Buffer staged = Buffer.buffer(STAGE_BYTES);
   private long received;
   private long lastTick;
   private long stallTimer = -1;
@@ -219,16 +223,27 @@ final class PartWriter {
         return;
       }
       int n = (int) Math.min(partSize - fileSize, buf.length() - pos);
-      file.write(pos == 0 && n == buf.length() ? buf : buf.slice(pos, pos + n));
+      staged.appendBuffer(buf, pos, n);
       fileSize += n;
       pos += n;
       if (fileSize == partSize) {
+        flush();
         rotate();
+      } else if (staged.length() >= STAGE_BYTES) {
+        flush();
       }
     }
     if (rotation == null && file.writeQueueFull()) {
       pause();
       file.drainHandler(v -> resumeIfIdle());
+    }
+  }
+
+  /** Hands the staged bytes to the part file. */
+  private void flush() {
+    if (staged.length() > 0) {
+      file.write(staged);
+      staged = Buffer.buffer(STAGE_BYTES);
     }
   }
 
@@ -345,7 +360,11 @@ final class PartWriter {
     }
     Future<Void> settled = rotation == null ? Future.succeededFuture() : rotation.future();
     settled
-        .compose(v -> file.close().otherwiseEmpty())
+        .compose(
+            v -> {
+              flush();
+              return file.close().otherwiseEmpty();
+            })
         .transform(v -> uploads)
         .compose(v -> failure != null ? Future.failedFuture(failure) : conclude(ended))
         .onComplete(

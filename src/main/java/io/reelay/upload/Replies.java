@@ -15,7 +15,7 @@ final class Replies {
   private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
   // A refused body is read and dropped up to this much, so the reply reaches the client on a
   // healthy connection; beyond it the connection is closed instead.
-  private static final long DRAIN_LIMIT = 4L << 20;
+  private static final long DRAIN_LIMIT = 16L << 20;
 
   private Replies() {}
 

@@ -354,7 +354,7 @@ final class TusRoutes {
     String id = ctx.pathParam("id");
     auth.get()
         .require(ctx, Principal.Role.CREATOR)
-        .compose(caller -> find(s, id, caller))
+        .compose(caller -> find(s, id, caller, true))
         .compose(
             found -> {
               if (found.state().isEmpty()) {
@@ -379,6 +379,13 @@ final class TusRoutes {
 
   /** The caller's upload {@code id}: 404 unknown, 403 someone else's, 410 expired. */
   static Future<Found> find(UploadServices s, String id, Principal caller) {
+    return find(s, id, caller, false);
+  }
+
+  /**
+   * As {@link #find(UploadServices, String, Principal)}; {@code orExpired} lets DELETE clean up.
+   */
+  static Future<Found> find(UploadServices s, String id, Principal caller, boolean orExpired) {
     if (!UploadIds.valid(id)) {
       return Future.failedFuture(UploadException.notFound());
     }
@@ -391,7 +398,7 @@ final class TusRoutes {
                 if (!caller.isAdmin() && !caller.userId().equals(st.owner())) {
                   return Future.failedFuture(forbidden());
                 }
-                if (st.expired(s.clock.instant())) {
+                if (!orExpired && st.expired(s.clock.instant())) {
                   return Future.failedFuture(gone());
                 }
                 return Future.succeededFuture(new Found(state, null));

@@ -1,15 +1,19 @@
 package io.reelay.upload;
 
 import static io.reelay.upload.UploadHarness.ADMIN;
+import static io.reelay.upload.UploadHarness.tus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.upload.UploadHarness.Reply;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -77,5 +81,264 @@ class TusProtocolTest {
     Reply head = h.head(ADMIN, id);
     assertEquals(200, head.status());
     assertEquals(String.valueOf(data.length), head.header("Upload-Offset"));
+  }
+
+  @Test
+  @DisplayName("OPTIONS advertises version, extensions, max size, checksums; no Tus-Resumable")
+  void options() throws Exception {
+    Reply r = h.send(HttpMethod.OPTIONS, "/files/", Map.of(), null);
+    assertEquals(204, r.status());
+    assertEquals("1.0.0", r.header("Tus-Version"));
+    assertEquals(
+        "creation,creation-with-upload,creation-defer-length,expiration,checksum,termination",
+        r.header("Tus-Extension"));
+    assertEquals(String.valueOf(64L << 20), r.header("Tus-Max-Size"));
+    assertEquals("sha1,sha256,md5", r.header("Tus-Checksum-Algorithm"));
+    assertNull(r.header("Tus-Resumable"));
+  }
+
+  @Test
+  @DisplayName("a browser preflight for PATCH is allowed with the tus headers, which are exposed")
+  void corsPreflight() throws Exception {
+    Reply r =
+        h.send(
+            HttpMethod.OPTIONS,
+            "/files/abc",
+            Map.of(
+                "Origin", "http://app.example",
+                "Access-Control-Request-Method", "PATCH",
+                "Access-Control-Request-Headers",
+                    "tus-resumable,upload-offset,content-type,upload-checksum,authorization"),
+            null);
+    assertTrue(r.status() == 200 || r.status() == 204, String.valueOf(r.status()));
+    assertEquals("*", r.header("Access-Control-Allow-Origin"));
+    assertTrue(r.header("Access-Control-Allow-Methods").contains("PATCH"));
+    String allowed = r.header("Access-Control-Allow-Headers").toLowerCase();
+    for (String header :
+        new String[] {"tus-resumable", "upload-offset", "upload-checksum", "authorization"}) {
+      assertTrue(allowed.contains(header), allowed);
+    }
+    Reply created =
+        h.send(
+            HttpMethod.POST,
+            "/files/",
+            tus(ADMIN, "Upload-Length", "10", "Origin", "http://app.example"),
+            null);
+    String exposed = created.header("Access-Control-Expose-Headers");
+    for (String header :
+        new String[] {"Location", "Upload-Offset", "Tus-Resumable", "Upload-Expires"}) {
+      assertTrue(exposed.contains(header), exposed);
+    }
+  }
+
+  @Test
+  @DisplayName("412 + Tus-Version without or with another Tus-Resumable")
+  void versionRequired() throws Exception {
+    Reply missing =
+        h.send(
+            HttpMethod.POST, "/files/", Map.of("Authorization", ADMIN, "Upload-Length", "5"), null);
+    assertEquals(412, missing.status());
+    assertEquals("1.0.0", missing.header("Tus-Version"));
+    assertEquals("precondition_failed", missing.json().getString("error"));
+    Reply other =
+        h.send(
+            HttpMethod.POST,
+            "/files/",
+            Map.of("Authorization", ADMIN, "Upload-Length", "5", "Tus-Resumable", "0.2.2"),
+            null);
+    assertEquals(412, other.status());
+    assertEquals("1.0.0", other.header("Tus-Version"));
+  }
+
+  @Test
+  @DisplayName("401 without a token, 403 for a viewer and for someone else's upload")
+  void auth() throws Exception {
+    Reply anonymous = h.send(HttpMethod.POST, "/files/", tus(null, "Upload-Length", "5"), null);
+    assertEquals(401, anonymous.status());
+    assertEquals("1.0.0", anonymous.header("Tus-Resumable"));
+    Reply viewer =
+        h.send(HttpMethod.POST, "/files/", tus(h.session("VIEWER"), "Upload-Length", "5"), null);
+    assertEquals(403, viewer.status());
+    String creator = h.session("CREATOR");
+    String id = h.create(creator, 5, null);
+    assertEquals(200, h.head(creator, id).status());
+    assertEquals(403, h.head(h.session("CREATOR"), id).status());
+    assertEquals(401, h.patch(null, id, 0, new byte[5]).status());
+    assertEquals(200, h.head(ADMIN, id).status(), "the admin may see every upload");
+    Reply post =
+        h.send(
+            HttpMethod.POST,
+            "/api/videos",
+            Map.of("Content-Type", "multipart/form-data; boundary=x"),
+            io.vertx.core.buffer.Buffer.buffer("--x--\r\n"));
+    assertEquals(401, post.status());
+  }
+
+  @Test
+  @DisplayName("bad declarations: 400 for malformed lengths and metadata, 413 above the maximum")
+  void badDeclarations() throws Exception {
+    for (String length : new String[] {"-1", "abc", "99999999999999999999", "1.5", ""}) {
+      Reply r = h.send(HttpMethod.POST, "/files/", tus(ADMIN, "Upload-Length", length), null);
+      assertEquals(400, r.status(), "Upload-Length " + length);
+      assertEquals("bad_request", r.json().getString("error"));
+    }
+    assertEquals(
+        413,
+        h.send(
+                HttpMethod.POST,
+                "/files/",
+                tus(ADMIN, "Upload-Length", String.valueOf((64L << 20) + 1)),
+                null)
+            .status());
+    assertEquals(
+        400, h.send(HttpMethod.POST, "/files/", tus(ADMIN), null).status(), "no length at all");
+    assertEquals(
+        400,
+        h.send(HttpMethod.POST, "/files/", tus(ADMIN, "Upload-Defer-Length", "2"), null).status());
+    for (String metadata :
+        new String[] {"key notbase64!", "a " + b64("x") + ",a " + b64("y"), "k v w", ","}) {
+      Reply r =
+          h.send(
+              HttpMethod.POST,
+              "/files/",
+              tus(ADMIN, "Upload-Length", "5", "Upload-Metadata", metadata),
+              null);
+      assertEquals(400, r.status(), "metadata '" + metadata + "'");
+    }
+    Reply longMeta =
+        h.send(
+            HttpMethod.POST,
+            "/files/",
+            tus(ADMIN, "Upload-Length", "5", "Upload-Metadata", "k " + "A".repeat(5000)),
+            null);
+    assertEquals(400, longMeta.status());
+  }
+
+  @Test
+  @DisplayName("PATCH: 415 wrong type, 409 wrong offset, 413 past the length, 404 unknown id")
+  void patchErrors() throws Exception {
+    String id = h.create(ADMIN, 10, null);
+    Reply wrongType =
+        h.send(
+            HttpMethod.PATCH,
+            "/files/" + id,
+            tus(ADMIN, "Upload-Offset", "0", "Content-Type", "application/octet-stream"),
+            io.vertx.core.buffer.Buffer.buffer("12345"));
+    assertEquals(415, wrongType.status());
+    Reply wrongOffset = h.patch(ADMIN, id, 3, "12345".getBytes());
+    assertEquals(409, wrongOffset.status());
+    assertEquals("1.0.0", wrongOffset.header("Tus-Resumable"));
+    Reply tooLong = h.patch(ADMIN, id, 0, new byte[11]);
+    assertEquals(413, tooLong.status());
+    Reply noOffset =
+        h.send(
+            HttpMethod.PATCH,
+            "/files/" + id,
+            tus(ADMIN, "Content-Type", "application/offset+octet-stream"),
+            io.vertx.core.buffer.Buffer.buffer("1"));
+    assertEquals(400, noOffset.status());
+    assertEquals("0", h.head(ADMIN, id).header("Upload-Offset"), "nothing was stored");
+    assertEquals(404, h.head(ADMIN, "AAAAAAAAAAAAAAAAAAAAAAAA").status());
+    assertEquals(404, h.head(ADMIN, "..%2F..%2Fetc").status());
+    assertEquals(404, h.patch(ADMIN, "AAAAAAAAAAAAAAAAAAAAAAAA", 0, new byte[1]).status());
+    Reply ok = h.patch(ADMIN, id, 0, "0123456789".getBytes());
+    assertEquals(204, ok.status());
+    assertEquals("10", ok.header("Upload-Offset"));
+  }
+
+  @Test
+  @DisplayName("460 on a checksum mismatch leaves the offset unchanged; sha256 and md5 work too")
+  void checksums() throws Exception {
+    byte[] data = UploadHarness.random(7 << 20, 2);
+    String id = h.create(ADMIN, data.length, null);
+    byte[] first = Arrays.copyOfRange(data, 0, 6 << 20);
+    Reply bad =
+        h.patch(
+            ADMIN,
+            id,
+            0,
+            first,
+            "Upload-Checksum",
+            "sha1 " + UploadHarness.digest("SHA-1", data, 0, 10));
+    assertEquals(460, bad.status(), bad.body());
+    assertEquals("checksum_mismatch", bad.json().getString("error"));
+    assertEquals("0", h.head(ADMIN, id).header("Upload-Offset"));
+    Reply unsupported = h.patch(ADMIN, id, 0, first, "Upload-Checksum", "crc32 AAAA");
+    assertEquals(400, unsupported.status());
+    Reply good =
+        h.patch(
+            ADMIN,
+            id,
+            0,
+            first,
+            "Upload-Checksum",
+            "sha256 " + UploadHarness.digest("SHA-256", data, 0, 6 << 20));
+    assertEquals(204, good.status(), good.body());
+    Reply badTail =
+        h.patch(
+            ADMIN,
+            id,
+            6 << 20,
+            Arrays.copyOfRange(data, 6 << 20, data.length),
+            "Upload-Checksum",
+            "md5 " + UploadHarness.digest("MD5", data, 0, 5));
+    assertEquals(460, badTail.status());
+    assertEquals(String.valueOf(6 << 20), h.head(ADMIN, id).header("Upload-Offset"));
+    Reply last =
+        h.patch(
+            ADMIN,
+            id,
+            6 << 20,
+            Arrays.copyOfRange(data, 6 << 20, data.length),
+            "Upload-Checksum",
+            "md5 " + UploadHarness.digest("MD5", data, 6 << 20, data.length));
+    assertEquals(204, last.status());
+    assertArrayEquals(data, h.source(ADMIN, id));
+  }
+
+  @Test
+  @DisplayName("creation-with-upload and creation-defer-length")
+  void creationExtensions() throws Exception {
+    byte[] data = UploadHarness.random(100_000, 3);
+    Reply created =
+        h.send(
+            HttpMethod.POST,
+            "/files/",
+            tus(
+                ADMIN,
+                "Upload-Defer-Length",
+                "1",
+                "Content-Type",
+                "application/offset+octet-stream"),
+            io.vertx.core.buffer.Buffer.buffer(Arrays.copyOfRange(data, 0, 40_000)));
+    assertEquals(201, created.status(), created.body());
+    assertEquals("40000", created.header("Upload-Offset"));
+    String location = created.header("Location");
+    assertTrue(location.startsWith("http://127.0.0.1:" + h.port + "/files/"), location);
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    Reply head = h.head(ADMIN, id);
+    assertEquals("1", head.header("Upload-Defer-Length"));
+    assertNull(head.header("Upload-Length"));
+    Reply last =
+        h.patch(
+            ADMIN,
+            id,
+            40_000,
+            Arrays.copyOfRange(data, 40_000, data.length),
+            "Upload-Length",
+            String.valueOf(data.length));
+    assertEquals(204, last.status(), last.body());
+    assertEquals("processing", h.video(id).getString("status"));
+    assertArrayEquals(data, h.source(ADMIN, id));
+  }
+
+  @Test
+  @DisplayName("an empty upload completes at once")
+  void emptyUpload() throws Exception {
+    String id = h.create(ADMIN, 0, null);
+    Reply r = h.patch(ADMIN, id, 0, new byte[0]);
+    assertEquals(204, r.status(), r.body());
+    assertEquals("processing", h.video(id).getString("status"));
+    assertEquals(0, h.source(ADMIN, id).length);
   }
 }

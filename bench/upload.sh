@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Resumable upload, side by side: the same generated file uploaded with the official tus-js-client
+# (../shared/bench/tus_upload.mjs, unmodified) into Reelay (target/reelay.jar, embedded S3) and into
+# the official Node tus server with its file store (../shared/bench/tus-anchor-server.mjs), each
+# straight through and with an abort at 50 % and resume. Prints MB/s for both and the ratio, and
+# Reelay's JVM heap after a full GC before and after its uploads.
+# Usage: bench/upload.sh [SIZE_MB=1024] [CHUNK_BYTES=Infinity]   (build first: mvn -B package -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size_mb=${1:-1024}
+chunk=${2:-Infinity}
+# the team's shared bench directory (../shared/bench next to the main checkout, or SHARED_BENCH)
+shared=${SHARED_BENCH:-}
+for d in ../shared/bench ../../shared/bench; do [ -z "$shared" ] && [ -d "$d" ] && shared=$d; done
+[ -n "$shared" ] || { echo "set SHARED_BENCH to the shared bench directory" >&2; exit 1; }
+jar=target/reelay.jar
+[ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+[ -d bench/js/node_modules/tus-js-client ] || (cd bench/js && npm ci --no-audit --no-fund >/dev/null)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# The shared scripts resolve their npm imports from bench/js/node_modules.
+cp "$shared/tus_upload.mjs" "$shared/tus-anchor-server.mjs" "$tmp/"
+ln -s "$PWD/bench/js/node_modules" "$tmp/node_modules"
+file="$tmp/upload.bin"
+head -c "$((size_mb * 1024 * 1024))" /dev/urandom > "$file"
+
+token=bench-token
+rport=$(free_port); aport=$(free_port)
+REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_HTTP_HOST=127.0.0.1 \
+  REELAY_ADMIN_TOKEN=$token java -Xmx1g -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+rpid=$!; pids+=("$rpid")
+TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
+pids+=("$!")
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rport/health")" = 200 ]; do
+  kill -0 "$rpid" 2>/dev/null || { cat "$tmp/reelay.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+heap_after_gc() { # MB of heap in use right after a full GC
+  jcmd "$rpid" GC.run >/dev/null
+  curl -s "http://127.0.0.1:$rport/metrics" |
+    awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f", s / 1048576}'
+}
+
+upload() { # endpoint [abortFraction] → MB/s
+  BENCH_TOKEN=$token node --import "$PWD/bench/js/auth-header.mjs" "$tmp/tus_upload.mjs" \
+    "$1" "$file" "$chunk" ${2:-} | sed -n 's/.*MBps=\([0-9.]*\).*/\1/p'
+}
+
+heap_before=$(heap_after_gc)
+echo "file: ${size_mb} MiB, chunk size ${chunk}; Reelay heap after GC before: ${heap_before} MB"
+for mode in straight abort50; do
+  frac=""; [ "$mode" = abort50 ] && frac=0.5
+  r=$(upload "http://127.0.0.1:$rport/files/" $frac)
+  a=$(upload "http://127.0.0.1:$aport/files/" $frac)
+  ratio=$(python3 -c "print(f'{$r / $a:.2f}')")
+  echo "$mode: reelay ${r} MB/s, @tus/server file store ${a} MB/s, ratio ${ratio}x"
+done
+echo "Reelay heap after GC after the uploads: $(heap_after_gc) MB (before: ${heap_before} MB)"

@@ -1,0 +1,165 @@
+package io.reelay.upload;
+
+import static io.reelay.upload.UploadHarness.ADMIN;
+import static io.reelay.upload.UploadHarness.tus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.reelay.config.UploadSettings;
+import io.reelay.upload.UploadHarness.Reply;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Idle expiry and the stall timeout, with short settings (2 s expiry, 1 s stall window). */
+class UploadTimeoutsTest {
+  private static UploadHarness h;
+  private static MinioClient s3;
+
+  @BeforeAll
+  static void start() throws Exception {
+    h =
+        new UploadHarness(
+            new UploadSettings(
+                64L << 20, 2, Duration.ofSeconds(2), 5L << 20, Duration.ofSeconds(1), 1024));
+    var c = h.config;
+    s3 =
+        MinioClient.builder()
+            .endpoint(c.s3Endpoint().orElseThrow())
+            .credentials(c.s3AccessKey().orElseThrow(), c.s3SecretKey().orElseThrow())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    h.close();
+  }
+
+  private static JsonObject state(String id) throws Exception {
+    var r = h.redis.get(UploadStates.key(id)).await(5, TimeUnit.SECONDS);
+    return r == null ? null : new JsonObject(r.toString());
+  }
+
+  private static int objectsUnder(String prefix) {
+    int n = 0;
+    for (var ignored :
+        s3.listObjects(
+            ListObjectsArgs.builder()
+                .bucket(h.config.s3Bucket())
+                .prefix(prefix)
+                .recursive(true)
+                .build())) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Whether the embedded store still holds the multipart upload: S3Proxy's filesystem backend keeps
+   * a stub object named by the upload id and the parts under {@code .mpus-<uploadId>-…}. (Its
+   * ListParts answer cannot be parsed by the MinIO SDK, so the files are checked.)
+   */
+  private static boolean multipartExists(String id, String uploadId) throws Exception {
+    Path bucket = h.config.dataDir().resolve("s3").resolve(h.config.s3Bucket());
+    if (Files.exists(bucket.resolve(uploadId))) {
+      return true;
+    }
+    try (Stream<Path> entries = Files.list(bucket)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(".mpus-" + uploadId))
+          .anyMatch(
+              dir -> {
+                try (Stream<Path> files = Files.walk(dir)) {
+                  return files.anyMatch(Files::isRegularFile);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+    }
+  }
+
+  /** Starts a PATCH declaring {@code total} bytes and sends only {@code first}. */
+  private static HttpClientRequest openPatch(String id, long offset, long total, byte[] first)
+      throws Exception {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.PATCH)
+            .setHost("127.0.0.1")
+            .setPort(h.port)
+            .setURI("/files/" + id);
+    tus(
+            ADMIN,
+            "Upload-Offset",
+            String.valueOf(offset),
+            "Content-Type",
+            "application/offset+octet-stream",
+            "Content-Length",
+            String.valueOf(total))
+        .forEach(options::putHeader);
+    HttpClientRequest req = h.http.request(options).await(10, TimeUnit.SECONDS);
+    req.write(Buffer.buffer(first)).await(10, TimeUnit.SECONDS);
+    return req;
+  }
+
+  @Test
+  @DisplayName("an idle upload expires: 410, and the sweep cleans S3 and Redis and fails the video")
+  void expirySweep() throws Exception {
+    String id = h.create(ADMIN, 10 << 20, null);
+    Reply patched = h.patch(ADMIN, id, 0, new byte[1 << 20]);
+    assertEquals(204, patched.status());
+    assertTrue(patched.header("Upload-Expires").endsWith("GMT"), patched.header("Upload-Expires"));
+    String uploadId = state(id).getString("s3UploadId");
+    Thread.sleep(2500);
+    assertEquals(410, h.head(ADMIN, id).status());
+    assertEquals(410, h.patch(ADMIN, id, 1 << 20, new byte[10]).status());
+    UploadServices services = UploadServices.create(h.vertx, h.config).await(10, TimeUnit.SECONDS);
+    try {
+      int swept = new UploadSweeper(services).sweep().await(30, TimeUnit.SECONDS);
+      assertTrue(swept >= 1);
+    } finally {
+      services.close().await(10, TimeUnit.SECONDS);
+    }
+    assertNull(state(id));
+    assertEquals(0, objectsUnder(UploadState.tempPrefix(id)));
+    assertFalse(multipartExists(id, uploadId));
+    JsonObject video = h.video(id);
+    assertEquals("failed", video.getString("status"));
+    assertEquals("upload expired", video.getString("error"));
+    assertEquals(410, h.head(ADMIN, id).status());
+  }
+
+  @Test
+  @DisplayName("a stalled PATCH is cut after the stall timeout; what arrived is kept")
+  void stalledConnectionCut() throws Exception {
+    String id = h.create(ADMIN, 100_000, null);
+    HttpClientRequest req = openPatch(id, 0, 100_000, UploadHarness.random(300, 6));
+    long start = System.nanoTime();
+    Throwable cut =
+        assertThrows(
+            Exception.class, () -> req.response().await(15, TimeUnit.SECONDS).body().await());
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertTrue(seconds <= 5, "cut after " + seconds + " s: " + cut);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String offset;
+    do {
+      offset = h.head(ADMIN, id).header("Upload-Offset");
+    } while (!"300".equals(offset) && System.nanoTime() < deadline);
+    assertEquals("300", offset);
+  }
+}
