@@ -56,7 +56,7 @@ if [ "$extra" -gt 0 ]; then
   sleep 15 # let the consumer group settle
 fi
 
-echo "== reelay"
+echo "== reelay (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
 # Presigned direct-to-S3 upload; "upload complete" is the moment /complete answers.
 size=$(stat -c %s "$src")
 presign=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
