@@ -47,9 +47,21 @@ heap_after_gc() { # MB of heap in use right after a full GC
     awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f", s / 1048576}'
 }
 
-upload() { # endpoint [abortFraction] → MB/s
+upload() { # endpoint [abortFraction] → MB/s, as tus_upload.mjs measures it
+  # After an abort and resume against Reelay the client process lingers once it has printed its
+  # figure (its own timer has stopped by then), so the figure is read and the client stopped.
+  local out="$tmp/client.out"
+  : >"$out"
   BENCH_TOKEN=$token node --import "$PWD/bench/js/auth-header.mjs" "$tmp/tus_upload.mjs" \
-    "$1" "$file" "$chunk" ${2:-} | sed -n 's/.*MBps=\([0-9.]*\).*/\1/p'
+    "$1" "$file" "$chunk" ${2:-} >"$out" 2>&1 &
+  local cpid=$!
+  until grep -q 'MBps=' "$out"; do
+    kill -0 "$cpid" 2>/dev/null || { cat "$out" >&2; exit 1; }
+    sleep 0.2
+  done
+  kill "$cpid" 2>/dev/null || true
+  wait "$cpid" 2>/dev/null || true
+  sed -n 's/.*MBps=\([0-9.]*\).*/\1/p' "$out"
 }
 
 heap_before=$(heap_after_gc)
@@ -62,3 +74,10 @@ for mode in straight abort50; do
   echo "$mode: reelay ${r} MB/s, @tus/server file store ${a} MB/s, ratio ${ratio}x"
 done
 echo "Reelay heap after GC after the uploads: $(heap_after_gc) MB (before: ${heap_before} MB)"
+# One more upload, sampling the live heap after a GC every second while the bytes flow.
+( while :; do heap_after_gc; echo; sleep 1; done ) >"$tmp/heap.samples" 2>/dev/null &
+sampler=$!
+upload "http://127.0.0.1:$rport/files/" >/dev/null
+kill "$sampler" 2>/dev/null || true
+peak=$(sort -n "$tmp/heap.samples" | tail -1)
+echo "Reelay heap after GC during a ${size_mb} MiB upload, sampled each second: peak ${peak} MB (before: ${heap_before} MB)"

@@ -57,3 +57,5 @@ for (const cut of cuts) {
 const r = await attempt(url, undefined)
 const seconds = (Date.now() - t0) / 1000
 say({ event: 'done', url: r.url, size, seconds, MBps: size / 1e6 / seconds })
+// Idle keep-alive sockets and the aborted uploads' file streams must not hold the process.
+process.exit(0)
