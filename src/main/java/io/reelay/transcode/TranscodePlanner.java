@@ -20,7 +20,12 @@ import java.util.Locale;
 final class TranscodePlanner {
   private TranscodePlanner() {}
 
-  /** The plan as stored in Redis, and the jobs to publish. */
+  /**
+   * The plan as stored in Redis, and the jobs to publish now. Chunk jobs beyond the first {@code
+   * chunksInFlight} wait in the plan ({@code pendingJobs}); the reducer releases one as each chunk
+   * finishes. Kafka does not keep order across partitions, so queueing every chunk at once would
+   * let a worker start anywhere in the video; the window keeps the first segments first.
+   */
   record Planned(JsonObject plan, List<TranscodeJob> jobs) {}
 
   static Planned plan(
@@ -60,6 +65,17 @@ final class TranscodePlanner {
     ordered.addAll(jobs);
     JsonArray all = new JsonArray();
     ordered.forEach(j -> all.add(j.jobId()));
+    List<TranscodeJob> now = new ArrayList<>();
+    JsonArray pending = new JsonArray();
+    int chunksQueued = 0;
+    for (TranscodeJob j : ordered) {
+      if (j.kind() == JobKind.VIDEO && chunksQueued >= settings.chunksInFlight()) {
+        pending.add(j.toJson());
+      } else {
+        now.add(j);
+        chunksQueued += j.kind() == JobKind.VIDEO ? 1 : 0;
+      }
+    }
     JsonObject plan =
         new JsonObject()
             .put("videoId", videoId)
@@ -76,7 +92,9 @@ final class TranscodePlanner {
             .put("videoJobs", videoJobs)
             .put("jobs", all)
             .put("maxAttempts", settings.maxAttempts())
+            .put("chunksInFlight", settings.chunksInFlight())
+            .put("pendingJobs", pending)
             .put("published", false);
-    return new Planned(plan, ordered);
+    return new Planned(plan, now);
   }
 }

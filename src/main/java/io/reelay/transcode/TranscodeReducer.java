@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +73,41 @@ final class TranscodeReducer {
               }
               return state
                   .recordDone(id, done.jobId(), done.result())
-                  .compose(count -> state.results(id).compose(r -> advance(id, plan, r)));
+                  .compose(count -> state.results(id))
+                  .compose(r -> release(id, plan, r).compose(v -> advance(id, plan, r)));
             });
+  }
+
+  /**
+   * Keeps {@code chunksInFlight} chunk jobs queued ahead of the finished ones. The reducer sees a
+   * video's events one at a time, so the plan's read-modify-write is safe; a crash between the send
+   * and the plan update only re-sends jobs, which are idempotent.
+   */
+  private Future<Void> release(String id, JsonObject plan, Map<String, JsonObject> results) {
+    JsonArray pending = plan.getJsonArray("pendingJobs", new JsonArray());
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long chunksDone = results.keySet().stream().filter(k -> k.startsWith("v")).count();
+    int queued = plan.getJsonArray("videoJobs").size() - pending.size();
+    long wanted = chunksDone + plan.getInteger("chunksInFlight", 4) - queued;
+    if (wanted <= 0) {
+      return Future.succeededFuture();
+    }
+    int n = (int) Math.min(wanted, pending.size());
+    List<Future<?>> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject job = pending.getJsonObject(i);
+      sent.add(
+          producer.send(
+              KafkaProducerRecord.create(
+                  Topics.CHUNK_JOBS,
+                  TranscodeMessages.TranscodeJob.fromJson(job).kafkaKey(),
+                  job.encode())));
+    }
+    JsonArray rest = new JsonArray(pending.getList().subList(n, pending.size()));
+    plan.put("pendingJobs", rest);
+    return Future.all(sent).compose(v -> state.putPlan(id, plan));
   }
 
   private Future<?> advance(String id, JsonObject plan, Map<String, JsonObject> results) {

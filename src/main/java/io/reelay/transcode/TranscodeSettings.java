@@ -16,13 +16,17 @@ import java.util.Set;
  * with a message naming the key.
  */
 public record TranscodeSettings(
-    LadderConfig ladder, double segmentSeconds, int segmentsPerChunk, int maxAttempts) {
+    LadderConfig ladder,
+    double segmentSeconds,
+    int segmentsPerChunk,
+    int maxAttempts,
+    int chunksInFlight) {
 
   private static final Set<String> PRESETS =
       Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower");
 
   public static TranscodeSettings defaults() {
-    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 2, 3);
+    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 2, 3, 4);
   }
 
   /** {@code base} with the keys present in {@code json} replaced. */
@@ -66,11 +70,14 @@ public record TranscodeSettings(
     require(perChunk >= 1 && perChunk <= 100, "segmentsPerChunk: 1..100");
     int attempts = json.getInteger("maxAttempts", base.maxAttempts);
     require(attempts >= 1 && attempts <= 10, "maxAttempts: 1..10");
+    int inFlight = json.getInteger("chunksInFlight", base.chunksInFlight);
+    require(inFlight >= 1 && inFlight <= 1000, "chunksInFlight: 1..1000");
     return new TranscodeSettings(
         new LadderConfig(rungs, maxFps, preset, profile, audioBitrate, copy),
         seg,
         perChunk,
-        attempts);
+        attempts,
+        inFlight);
   }
 
   private static void require(boolean ok, String message) {

@@ -52,7 +52,8 @@ final class VodHarness implements AutoCloseable {
           .put("x264Preset", "ultrafast")
           .put("segmentSeconds", 2.0)
           .put("segmentsPerChunk", 1)
-          .put("maxAttempts", 2);
+          .put("maxAttempts", 2)
+          .put("chunksInFlight", 2);
 
   final Vertx vertx;
   final ReelayConfig config;
