@@ -68,8 +68,10 @@ final class TranscodePlanner {
     List<TranscodeJob> now = new ArrayList<>();
     JsonArray pending = new JsonArray();
     int chunksQueued = 0;
+    // Nothing is playable before the audio: until it is in, only one chunk runs beside it.
+    int window = ladder.audio() != null ? 1 : settings.chunksInFlight();
     for (TranscodeJob j : ordered) {
-      if (j.kind() == JobKind.VIDEO && chunksQueued >= settings.chunksInFlight()) {
+      if (j.kind() == JobKind.VIDEO && chunksQueued >= window) {
         pending.add(j.toJson());
       } else {
         now.add(j);

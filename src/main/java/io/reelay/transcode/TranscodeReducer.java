@@ -90,7 +90,9 @@ final class TranscodeReducer {
     }
     long chunksDone = results.keySet().stream().filter(k -> k.startsWith("v")).count();
     int queued = plan.getJsonArray("videoJobs").size() - pending.size();
-    long wanted = chunksDone + plan.getInteger("chunksInFlight", 4) - queued;
+    boolean audioPending = plan.getBoolean("hasAudio") && !results.containsKey("audio");
+    int window = audioPending ? 1 : plan.getInteger("chunksInFlight", 4);
+    long wanted = chunksDone + window - queued;
     if (wanted <= 0) {
       return Future.succeededFuture();
     }

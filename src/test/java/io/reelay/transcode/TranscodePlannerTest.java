@@ -39,15 +39,15 @@ class TranscodePlannerTest {
             TranscodeSettings.defaults(), new JsonObject().put("chunksInFlight", 2));
     TranscodePlanner.Planned p = TranscodePlanner.plan("vid", "sources/vid/a.mp4", INFO, s);
     assertEquals(
-        List.of("audio", "thumbnails", "v00000", "v00001"),
+        List.of("audio", "thumbnails", "v00000"),
         p.jobs().stream().map(TranscodeMessages.TranscodeJob::jobId).toList());
-    // 40 s in 4 s segments, 2 per chunk: 5 chunks, 3 pending.
+    // 40 s in 4 s segments, 2 per chunk: 5 chunks; one beside the audio until it is in, 4 wait.
     assertEquals(5, p.plan().getJsonArray("videoJobs").size());
     assertEquals(7, p.plan().getJsonArray("jobs").size());
-    assertEquals(3, p.plan().getJsonArray("pendingJobs").size());
+    assertEquals(4, p.plan().getJsonArray("pendingJobs").size());
     TranscodeMessages.TranscodeJob third =
         TranscodeMessages.TranscodeJob.fromJson(
-            p.plan().getJsonArray("pendingJobs").getJsonObject(0));
+            p.plan().getJsonArray("pendingJobs").getJsonObject(1));
     assertEquals("v00002", third.jobId());
     assertEquals(480, third.chunk().startFrame()); // segment 4 * 4 s * 30 fps
     assertEquals(4, third.ladder().rungs().size());
