@@ -6,6 +6,8 @@ import io.reelay.live.LiveHttpModule;
 import io.reelay.stream.StreamApiModule;
 import io.reelay.upload.UploadHttpModule;
 import io.reelay.viewer.PositionsHttpModule;
+import io.reelay.vod.VodDeleteModule;
+import io.reelay.vod.VodMediaModule;
 import io.reelay.web.WebAppHttpModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,10 @@ public final class HttpModules {
     byRole.put("upload", List.of(UploadHttpModule::new));
     byRole.put(
         "delivery",
+        // VOD and live media first, the web app's catch-all pages last.
         List.of(
+            VodMediaModule::new,
+            VodDeleteModule::new,
             LiveHttpModule::new,
             StreamApiModule::new,
             AccountsHttpModule::new,

@@ -23,6 +23,29 @@ public final class VideoStore {
   private static final String DELETE =
       "redis.call('del', KEYS[1]) redis.call('zrem', KEYS[2], ARGV[1]) return 1";
 
+  // Patches fields of the stored document in place (media merged key by key), guarded by status.
+  private static final String PATCH =
+      """
+      local v = redis.call('get', KEYS[1])
+      if not v then return 0 end
+      local o = cjson.decode(v)
+      local allowed = false
+      for s in string.gmatch(ARGV[2], '[^,]+') do
+        if o.status == s then allowed = true end
+      end
+      if not allowed then return -1 end
+      for k, val in pairs(cjson.decode(ARGV[1])) do
+        if k == 'media' then
+          if type(o.media) ~= 'table' then o.media = {} end
+          for mk, mv in pairs(val) do o.media[mk] = mv end
+        else
+          o[k] = val
+        end
+      end
+      redis.call('set', KEYS[1], cjson.encode(o))
+      return 1
+      """;
+
   private final RedisAPI redis;
 
   public VideoStore(RedisAPI redis) {
@@ -55,6 +78,35 @@ public final class VideoStore {
 
   public Future<Void> delete(String id) {
     return redis.eval(List.of(DELETE, "2", key(id), INDEX, id)).mapEmpty();
+  }
+
+  /** What {@link #patch} did. */
+  public enum PatchOutcome {
+    UPDATED,
+    MISSING,
+    WRONG_STATUS
+  }
+
+  /**
+   * Sets {@code fields} of the stored record in one atomic step (no read-modify-write race with
+   * other writers; {@code media} is merged key by key), only while its status is one of {@code
+   * allowed}. A deleted video stays deleted. Used by the transcode pipeline for status, error,
+   * progress and media.
+   */
+  public Future<PatchOutcome> patch(String id, JsonObject fields, VideoStatus... allowed) {
+    StringBuilder statuses = new StringBuilder();
+    for (VideoStatus s : allowed) {
+      statuses.append(s.wire()).append(',');
+    }
+    return redis
+        .eval(List.of(PATCH, "1", key(id), fields.encode(), statuses.toString()))
+        .map(
+            r ->
+                switch (r.toInteger()) {
+                  case 1 -> PatchOutcome.UPDATED;
+                  case 0 -> PatchOutcome.MISSING;
+                  default -> PatchOutcome.WRONG_STATUS;
+                });
   }
 
   /** One page of videos, newest first, and the total count. */

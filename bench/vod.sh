@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# VOD transcoding, side by side with the reference in the same run, on the same source:
+#   Reelay: upload complete (POST /api/videos returns) -> status ready: wall time, CPU seconds of
+#           the server process (it hosts Kafka, Redis client, S3 and the workers), time to the
+#           first playable (EVENT) playlist;
+#   reference: ../shared/bench/ladder_ffmpeg.sh under /usr/bin/time -v (one ffmpeg, same ladder).
+# Then SSIM of every rung against the source, for both, at the same bit rates (Reelay is
+# configured with the reference's 5000/2800/1400/800k ladder for this run).
+# usage: bench/vod.sh [EXTRA_WORKERS=0]     (build first: mvn -B package -DskipTests)
+# needs: ffmpeg, curl, python3, /usr/bin/time (Debian: ffmpeg curl python3 time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra=${1:-0}
+jar=target/reelay.jar
+# The team's reference harnesses: ../shared/bench next to the main checkout (or SHARED_BENCH).
+shared=${SHARED_BENCH:-../shared/bench}
+[ -d "$shared" ] || shared=../../shared/bench
+[ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+keep_logs() { mkdir -p /tmp/reelay-bench-logs; cp "$tmp"/*.log /tmp/reelay-bench-logs/ 2>/dev/null || true; }
+trap 'keep_logs' ERR
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+cpu_s() { # user+system seconds of a process and its children so far
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
+
+echo "== source"
+"$shared/make_media.sh" "$tmp/media" >/dev/null
+src="$tmp/media/src1080p30.mp4"
+ls -l "$src"
+
+ladder='{"x264Preset":"veryfast","rungs":[{"name":"1080p","height":1080,"bitrateKbps":5000},{"name":"720p","height":720,"bitrateKbps":2800},{"name":"480p","height":480,"bitrateKbps":1400},{"name":"360p","height":360,"bitrateKbps":800}]}'
+port=$(free_port)
+token=bench-token
+REELAY_DATA_DIR="$tmp/data" REELAY_HTTP_PORT=$port REELAY_RTMP_PORT=$(free_port) \
+  REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$token \
+  REELAY_TRANSCODE_DISPATCH_CONFIG="$ladder" \
+  java -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+server=$!; pids+=($server)
+base=http://127.0.0.1:$port
+until [ "$(curl -s -o /dev/null -w '%{http_code}' $base/health || true)" = 200 ]; do sleep 0.2; done
+if [ "$extra" -gt 0 ]; then
+  svc="$tmp/data/services.json"
+  for i in $(seq 1 "$extra"); do
+    REELAY_ROLES=worker REELAY_DATA_DIR="$tmp/worker$i" REELAY_HTTP_PORT=$(free_port) \
+      REELAY_KAFKA_BOOTSTRAP=$(python3 -c "import json;print(json.load(open('$svc'))['kafkaBootstrap'])") \
+      REELAY_REDIS_URL=$(python3 -c "import json;print(json.load(open('$svc'))['redisUrl'])") \
+      REELAY_S3_ENDPOINT=$(python3 -c "import json;print(json.load(open('$svc'))['s3Endpoint'])") \
+      REELAY_S3_ACCESS_KEY=$(cat "$tmp/data/s3-access-key") REELAY_S3_SECRET_KEY=$(cat "$tmp/data/s3-secret-key") \
+      REELAY_ADMIN_TOKEN=$token java -jar "$jar" >"$tmp/worker$i.log" 2>&1 &
+    pids+=($!)
+  done
+  sleep 15 # let the consumer group settle
+fi
+
+echo "== reelay (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
+# Presigned direct-to-S3 upload; "upload complete" is the moment /complete answers.
+size=$(stat -c %s "$src")
+presign=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d "{\"filename\":\"src1080p30.mp4\",\"size\":$size}" $base/api/uploads/presign)
+id=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["videoId"])')
+url=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+curl -sf -X PUT --upload-file "$src" "$url" >/dev/null
+curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
+t0=$(now); c0=$(cpu_s $server)
+first=""
+while :; do
+  v=$(curl -sf -H "Authorization: Bearer $token" $base/api/videos/$id)
+  status=$(echo "$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  if [ -z "$first" ] && echo "$v" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("hls") else 1)'; then
+    first=$(now)
+  fi
+  [ "$status" = ready ] && break
+  [ "$status" = failed ] && { echo "failed: $v" >&2; exit 1; }
+  sleep 0.2
+done
+t1=$(now); c1=$(cpu_s $server)
+for p in "${pids[@]:1}"; do c1=$(python3 -c "print($c1 + $(cpu_s $p))"); done
+r_wall=$(python3 -c "print(round($t1-$t0,1))"); r_cpu=$(python3 -c "print(round($c1-$c0,1))")
+r_first=$(python3 -c "print(round($first-$t0,1))")
+echo "upload complete -> ready: ${r_wall} s wall, ${r_cpu} CPU s; first playable (EVENT) ${r_first} s"
+
+echo "== reference (ladder_ffmpeg.sh)"
+/usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+f_wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/time.txt")
+f_cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$tmp/time.txt")
+f_rss=$(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$tmp/time.txt")
+echo "reference: ${f_wall} s wall, ${f_cpu} CPU s, ${f_rss} MB RSS"
+echo "ratio reelay/reference: wall $(python3 -c "print(round($r_wall/$f_wall,2))"), CPU $(python3 -c "print(round($r_cpu/$f_cpu,2))")"
+
+echo "== SSIM vs source (first 20 s)"
+ssim() { # $1 rendition input, $2 height
+  ffmpeg -hide_banner -nostats -t 20 -i "$1" -t 20 -i "$src" -lavfi \
+    "[1:v]scale=-2:$2:flags=bicubic[ref];[0:v][ref]ssim" -f null - 2>&1 \
+    | sed -n 's/.*All:\([0-9.]*\).*/\1/p'; }
+i=0
+for rung in 1080p 720p 480p 360p; do
+  h=${rung%p}
+  ours=$(ssim "$base/vod/$id/$rung/index.m3u8" "$h")
+  theirs=$(ssim "$tmp/ref/v$i/index.m3u8" "$h")
+  br_ours=$(curl -s $base/vod/$id/master.m3u8 | grep -A1 "STREAM-INF" | grep -B1 "$rung/" | sed -n 's/.*AVERAGE-BANDWIDTH=\([0-9]*\).*/\1/p')
+  echo "$rung: SSIM reelay $ours, reference $theirs (reelay AVERAGE-BANDWIDTH incl. audio ${br_ours})"
+  i=$((i+1))
+done

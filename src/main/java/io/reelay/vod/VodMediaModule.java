@@ -1,0 +1,203 @@
+package io.reelay.vod;
+
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MinioClient;
+import io.minio.http.Method;
+import io.reelay.config.ReelayConfig;
+import io.reelay.http.ApiErrors;
+import io.reelay.http.HttpModule;
+import io.reelay.storage.ObjectStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves VOD presentations at {@code /vod/{id}/…} straight from S3: each request is proxied to a
+ * short-lived presigned URL with the Vert.x HTTP client and piped to the viewer with back-pressure,
+ * so no object is ever held in the heap. S3 answers {@code Range} (206/416) and {@code
+ * If-None-Match} (304) itself; this module adds the content type, caching policy and errors.
+ *
+ * <p>Paths are checked before anything touches storage: only the names the packager writes are
+ * served, so {@code ..}, encoded slashes or absurd lengths end as 400/404 right here.
+ */
+public final class VodMediaModule implements HttpModule {
+  private static final int MAX_URI = 256;
+
+  /** Playlists are read whole to set their cache policy; no real one comes near this. */
+  private static final int MAX_PLAYLIST_BYTES = 4 << 20;
+
+  private static final Pattern PATH =
+      Pattern.compile(
+          "/vod/([A-Za-z0-9_-]{1,64})/(master\\.m3u8|manifest\\.mpd|poster\\.jpg"
+              + "|storyboard/(?:sprite(?:-\\d{1,3})?\\.jpg|storyboard\\.vtt)"
+              + "|[a-z0-9]{1,16}/(?:index\\.m3u8|iframes\\.m3u8|init\\.mp4|seg-\\d{5}\\.m4s))");
+
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  static final String EVENT_PLAYLIST = "public, max-age=2";
+  static final String VOD_PLAYLIST = "public, max-age=60";
+
+  private HttpClient s3;
+  private MinioClient minio;
+  private String bucket;
+
+  @Override
+  public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
+    s3 = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
+    return vertx
+        .executeBlocking(() -> new ObjectStore(vertx, config))
+        .map(
+            store -> {
+              minio = store.client();
+              bucket = store.bucket();
+              router.get("/vod/*").handler(ctx -> serve(vertx, ctx));
+              router.head("/vod/*").handler(ctx -> serve(vertx, ctx));
+              return null;
+            });
+  }
+
+  private void serve(Vertx vertx, RoutingContext ctx) {
+    String uri = ctx.request().uri();
+    int q = uri.indexOf('?');
+    String path = q >= 0 ? uri.substring(0, q) : uri;
+    if (uri.length() > MAX_URI
+        || path.contains("..")
+        || path.contains("%")
+        || path.contains("\\")) {
+      ApiErrors.send(ctx.response(), 400, "bad_request", "invalid media path");
+      return;
+    }
+    Matcher m = PATH.matcher(path);
+    if (!m.matches()) {
+      ApiErrors.send(ctx.response(), 404, "not_found", null);
+      return;
+    }
+    String name = m.group(2);
+    String key = VodKeys.key(m.group(1), name);
+    boolean playlist = MediaTypes.isPlaylist(name);
+    HttpMethod method = ctx.request().method();
+    vertx
+        .executeBlocking(
+            () ->
+                minio.getPresignedObjectUrl(
+                    GetPresignedObjectUrlArgs.builder()
+                        .method(method == HttpMethod.HEAD ? Method.HEAD : Method.GET)
+                        .bucket(bucket)
+                        .object(key)
+                        .expiry(60, TimeUnit.SECONDS)
+                        .build()),
+            false)
+        .compose(
+            url -> {
+              RequestOptions opts = new RequestOptions().setAbsoluteURI(url).setMethod(method);
+              copy(ctx, opts, HttpHeaders.IF_NONE_MATCH);
+              if (!playlist) {
+                copy(ctx, opts, "Range");
+                copy(ctx, opts, "If-Range");
+              }
+              return s3.request(opts).compose(req -> req.send());
+            })
+        .onSuccess(resp -> respond(ctx, resp, name, playlist))
+        .onFailure(ctx::fail);
+  }
+
+  private static void copy(RoutingContext ctx, RequestOptions opts, CharSequence header) {
+    String v = ctx.request().getHeader(header);
+    if (v != null) {
+      opts.putHeader(header, v);
+    }
+  }
+
+  private void respond(RoutingContext ctx, HttpClientResponse resp, String name, boolean playlist) {
+    HttpServerResponse out = ctx.response();
+    int status = resp.statusCode();
+    switch (status) {
+      case 200, 206, 304 -> {}
+      case 404, 403 -> {
+        resp.end(); // drain the S3 error body
+        ApiErrors.send(out, 404, "not_found", null);
+        return;
+      }
+      case 416 -> {
+        resp.end();
+        String range = resp.getHeader(HttpHeaders.CONTENT_RANGE);
+        if (range != null) {
+          out.putHeader(HttpHeaders.CONTENT_RANGE, range);
+        }
+        ApiErrors.send(out, 416, "range_not_satisfiable", "requested range not satisfiable");
+        return;
+      }
+      default -> {
+        resp.end();
+        ApiErrors.send(out, 502, "bad_gateway", "object store answered " + status);
+        return;
+      }
+    }
+    out.setStatusCode(status);
+    out.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.of(name));
+    for (CharSequence h :
+        new CharSequence[] {
+          HttpHeaders.ETAG, HttpHeaders.LAST_MODIFIED, HttpHeaders.CONTENT_RANGE
+        }) {
+      String v = resp.getHeader(h);
+      if (v != null) {
+        out.putHeader(h, v);
+      }
+    }
+    if (!playlist) {
+      out.putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+      out.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+      // Binary media does not compress, and a compressed 206 would break Range semantics.
+      out.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+      String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null) {
+        out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+      }
+      if (status == 304 || ctx.request().method() == HttpMethod.HEAD) {
+        resp.end();
+        out.end();
+      } else {
+        resp.pipeTo(out);
+      }
+      return;
+    }
+    if (status == 304 || ctx.request().method() == HttpMethod.HEAD) {
+      // Without the body we cannot tell EVENT from VOD; the short policy is safe for both.
+      out.putHeader(HttpHeaders.CACHE_CONTROL, EVENT_PLAYLIST);
+      resp.end();
+      out.end();
+      return;
+    }
+    String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && Long.parseLong(length) > MAX_PLAYLIST_BYTES) {
+      resp.end();
+      ApiErrors.send(out, 502, "bad_gateway", "playlist too large");
+      return;
+    }
+    resp.body()
+        .onSuccess(
+            body -> {
+              String text = body.toString();
+              // An EVENT playlist grows: clients must re-fetch it; a finished one is stable.
+              boolean growing = text.contains("#EXT-X-PLAYLIST-TYPE:EVENT");
+              out.putHeader(HttpHeaders.CACHE_CONTROL, growing ? EVENT_PLAYLIST : VOD_PLAYLIST);
+              out.end(body); // compressed by the server when the client accepts gzip
+            })
+        .onFailure(ctx::fail);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return s3 == null ? Future.succeededFuture() : s3.close();
+  }
+}
