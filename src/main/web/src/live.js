@@ -54,7 +54,7 @@ export async function goLivePage(main) {
   let timer = null;
   const showStream = (s, key) => {
     clearInterval(timer);
-    const server = s.rtmpUrl ? s.rtmpUrl.replace(/\/[^/]*$/, '') : `rtmp://${location.hostname}:1935/live`;
+    const server = s.rtmpUrl || `rtmp://${location.hostname}:1935/live`;
     const health = h('dl', { class: 'kv', 'aria-live': 'polite' });
     const keyBox = h('code', { class: 'secret' }, key || '(hidden: rotate to see a new key)');
     const rotate = h('button', { type: 'button', class: 'secondary' }, 'Rotate key');
@@ -74,9 +74,11 @@ export async function goLivePage(main) {
     const poll = async () => {
       const st = await api('GET', `/api/streams/${s.id}`).catch(() => null);
       if (!st) return;
-      const rows = [['State', st.state], ['Bitrate', st.bitrate && `${Math.round(st.bitrate / 1000)} kb/s`],
-        ['Frame rate', st.frameRate], ['Keyframe interval', st.keyframeInterval && `${st.keyframeInterval} s`],
-        ['Codecs', Array.isArray(st.codecs) ? st.codecs.join(', ') : st.codecs]];
+      const ing = st.ingest || {};
+      const rows = [['State', st.state], ['Bitrate', ing.bitrate && `${Math.round(ing.bitrate / 1000)} kb/s`],
+        ['Frame rate', ing.frameRate], ['Keyframe interval', ing.keyframeInterval && `${ing.keyframeInterval} s`],
+        ['Resolution', ing.width && `${ing.width}×${ing.height}`],
+        ['Codecs', [ing.videoCodec, ing.audioCodec].filter(Boolean).join(', ')]];
       health.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
     };
     poll();

@@ -103,6 +103,21 @@ public final class StreamApiModule implements HttpModule {
   }
 
   private void list(RoutingContext ctx) {
+    if ("live".equals(ctx.request().getParam("state"))) {
+      // Who is live right now is public: viewers browse it without an account.
+      store
+          .list(null)
+          .onSuccess(
+              all -> {
+                JsonArray out = new JsonArray();
+                all.stream()
+                    .filter(r -> r.state() == StreamRecord.State.LIVE)
+                    .forEach(r -> out.add(r.toJson()));
+                json(ctx, 200, new JsonObject().put("streams", out));
+              })
+          .onFailure(ctx::fail);
+      return;
+    }
     auth.require(ctx, Principal.Role.CREATOR)
         .compose(p -> store.list(p.isAdmin() ? null : p.userId()))
         .onSuccess(

@@ -223,6 +223,10 @@ class LiveIngestTest {
       assertEquals(30.0, ingest.getDouble("frameRate"), 1.0, live.encode());
       assertEquals(2.0, ingest.getDouble("keyframeInterval"), 0.1, live.encode());
       assertTrue(ingest.getString("videoCodec").startsWith("avc1."), live.encode());
+      // Who is live is public, without credentials, and never shows a key.
+      String liveNow = server.get("/api/streams?state=live").body();
+      assertTrue(liveNow.contains("\"" + id + "\""), liveNow);
+      assertTrue(!liveNow.contains("rl_") && !liveNow.contains("keyHash"), liveNow);
       assertTrue(ingest.getString("audioCodec").startsWith("mp4a.40"), live.encode());
       assertEquals(640, ingest.getInteger("width"));
 
