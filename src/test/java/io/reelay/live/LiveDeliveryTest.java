@@ -30,6 +30,7 @@ class LiveDeliveryTest {
   private Vertx vertx;
   private Redis redis;
   private TestHttp http;
+  private volatile io.vertx.core.Context publishContext;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -69,6 +70,7 @@ class LiveDeliveryTest {
     TestMedia.Stream v = source.video();
     TestMedia.Stream a = source.audio();
     io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    publishContext = ctx;
     ctx.runOnContext(
         x -> {
           segmenter.videoConfig(v.extradata(), v.width(), v.height());
@@ -110,7 +112,8 @@ class LiveDeliveryTest {
               try {
                 LiveWindowWriter w = publish(id, 1.0, true);
                 Thread.sleep(300);
-                vertx.getOrCreateContext().runOnContext(x -> w.end());
+                // The writer is single-threaded: end it on the context that fed it.
+                publishContext.runOnContext(x -> w.end());
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -206,7 +209,6 @@ class LiveDeliveryTest {
     String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     LiveWindowWriter w = publish(id, 1.0, false);
     Thread.sleep(1500);
-    vertx.getOrCreateContext().runOnContext(x -> {});
     TestHttp.Reply media = get("/live/" + id + "/source/index.m3u8");
     assertEquals(200, media.status(), media.text());
     MediaPlaylist p = HlsParser.parseMedia(media.text());
