@@ -61,6 +61,7 @@ upload() { # endpoint [abortFraction] → MB/s, as tus_upload.mjs measures it
   done
   kill "$cpid" 2>/dev/null || true
   wait "$cpid" 2>/dev/null || true
+  cat "$out" >>"$tmp/clients.log"
   sed -n 's/.*MBps=\([0-9.]*\).*/\1/p' "$out"
 }
 
@@ -81,3 +82,4 @@ upload "http://127.0.0.1:$rport/files/" >/dev/null
 kill "$sampler" 2>/dev/null || true
 peak=$(sort -n "$tmp/heap.samples" | tail -1)
 echo "Reelay heap after GC during a ${size_mb} MiB upload, sampled each second: peak ${peak} MB (before: ${heap_before} MB)"
+echo "client lines:"; grep 'MBps=' "$tmp/clients.log"

@@ -34,6 +34,7 @@ public final class EmbeddedS3 implements AutoCloseable {
   public static EmbeddedS3 start(Path dir, int configuredPort, String accessKey, String secretKey)
       throws Exception {
     Files.createDirectories(dir);
+    dropInterruptedPartWrites(dir);
     Properties overrides = new Properties();
     overrides.setProperty("jclouds.filesystem.basedir", dir.toString());
     BlobStoreContext context =
@@ -68,6 +69,35 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
     LOG.info("embedded S3 ready at {} with data in {}", endpoint, dir);
     return new EmbeddedS3(proxy, context, endpoint);
+  }
+
+  /**
+   * The filesystem backend writes each multipart part to a temporary file {@code <n>-<uuid>} and
+   * renames it when complete (parts are {@code .mpus-<upload>-<key>-<n>}, the temporary file has
+   * {@code -<uuid>} appended); a process killed mid-write leaves that file behind, and completing
+   * the upload later fails on it (the backend expects a part number after the key). Nothing writes
+   * before the store starts, so such leftovers in the multipart directories are deleted here.
+   */
+  static int dropInterruptedPartWrites(Path dir) throws java.io.IOException {
+    java.util.regex.Pattern leftover =
+        java.util.regex.Pattern.compile(
+            "(.*-)?\\d+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    List<Path> stale;
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      stale =
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> dir.relativize(f).toString().contains("/.mpus-"))
+              .filter(f -> leftover.matcher(f.getFileName().toString()).matches())
+              .toList();
+    }
+    for (Path f : stale) {
+      Files.deleteIfExists(f);
+    }
+    if (!stale.isEmpty()) {
+      LOG.info("embedded S3: removed {} part file(s) left half-written by a crash", stale.size());
+    }
+    return stale.size();
   }
 
   public void ensureBucket(String bucket) {

@@ -73,6 +73,7 @@ final class PlainUploadRoute {
           ended.tryFail(err);
         });
     req.endHandler(v -> ended.tryComplete());
+    Replies.continueIfExpected(ctx);
     req.resume();
     ended
         .future()

@@ -65,6 +65,16 @@ final class Replies {
     req.resume();
   }
 
+  /** Tells a client waiting on {@code Expect: 100-continue} (curl does, for big files) to send. */
+  static void continueIfExpected(RoutingContext ctx) {
+    String expect = ctx.request().getHeader("Expect");
+    if (expect != null
+        && expect.equalsIgnoreCase("100-continue")
+        && !ctx.response().headWritten()) {
+      ctx.response().writeContinue();
+    }
+  }
+
   /** RFC 9110 HTTP-date, as tus wants for {@code Upload-Expires}. */
   static String httpDate(Instant instant) {
     return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * {@code Location} is the video id.
  */
 final class TusRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TusRoutes.class);
   static final String VERSION = "1.0.0";
   static final String EXTENSIONS =
       "creation,creation-with-upload,creation-defer-length,expiration,checksum,termination";
@@ -50,7 +51,8 @@ final class TusRoutes {
   private void common(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     if (req.method() == HttpMethod.POST || req.method() == HttpMethod.PATCH) {
-      // Nothing of the body may be lost while the request is checked asynchronously.
+      // Nothing of the body may be lost while the request is checked asynchronously. (A paused
+      // request also holds back its keep-alive connection, so every reply path resumes or drains.)
       req.pause();
     }
     if (req.method() == HttpMethod.OPTIONS) {
@@ -88,8 +90,10 @@ final class TusRoutes {
     if ("PATCH".equalsIgnoreCase(override)) {
       patch(ctx);
     } else if ("DELETE".equalsIgnoreCase(override)) {
+      Replies.drain(ctx.request());
       terminate(ctx);
     } else if ("HEAD".equalsIgnoreCase(override)) {
+      Replies.drain(ctx.request());
       head(ctx);
     } else {
       Replies.fail(ctx, new UploadException(405, "method_not_allowed", "use PATCH"));
@@ -148,6 +152,7 @@ final class TusRoutes {
               resp.putHeader("Location", location(req, state.id()))
                   .putHeader("Upload-Expires", Replies.httpDate(state.expiresAt()));
               if (!hasBody) {
+                Replies.drain(req);
                 resp.setStatusCode(201).end();
                 return;
               }
@@ -305,6 +310,7 @@ final class TusRoutes {
       UploadChecksum checksum,
       int okStatus,
       UploadLock lock) {
+    Replies.continueIfExpected(ctx);
     new PartWriter(s, lock, state, ctx.request(), checksum, false)
         .run()
         .compose(
@@ -313,8 +319,16 @@ final class TusRoutes {
                     ? new UploadCompletion(s)
                         .complete(result.state(), lock, null)
                         .map(video -> result)
-                        // The bytes are durable; the sweeper retries the rest.
-                        .otherwise(result)
+                        .otherwise(
+                            err -> {
+                              // Every byte is committed, so the client is done; the sweeper
+                              // retries the join, the record and the event.
+                              LOG.warn(
+                                  "upload {}: completion deferred to the sweeper: {}",
+                                  state.id(),
+                                  err.toString());
+                              return result;
+                            })
                     : Future.succeededFuture(result))
         .eventually(lock::release)
         .onFailure(err -> Replies.fail(ctx, err))

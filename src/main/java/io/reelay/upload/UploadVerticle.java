@@ -31,10 +31,11 @@ public final class UploadVerticle extends VerticleBase {
             })
         .compose(
             v -> {
-              // Often enough that expiry is punctual to a fraction of itself, at most once a
-              // minute.
+              // Often enough that expiry is punctual to a fraction of itself and a deferred
+              // completion
+              // follows within seconds; one ZRANGEBYSCORE per tick is cheap.
               long every =
-                  Math.max(1000, Math.min(60_000, services.settings.expiry().toMillis() / 4));
+                  Math.max(1000, Math.min(10_000, services.settings.expiry().toMillis() / 4));
               timer = vertx.setPeriodic(every, t -> sweepOnce());
               return StatusEndpoint.register(
                   vertx,

@@ -140,10 +140,14 @@ final class VideoRoutes {
                               new UploadException(
                                   403, "forbidden", "only the owner may fetch the source"));
                         }
-                        if (video.status() == VideoStatus.UPLOADING
-                            || video.status() == VideoStatus.FAILED && video.size() < 0) {
+                        if (video.status() == VideoStatus.UPLOADING) {
                           return Future.failedFuture(
                               new UploadException(409, "conflict", "the source is not complete"));
+                        }
+                        if (video.status() == VideoStatus.FAILED
+                            && (video.size() < 0 || video.bytesReceived() < video.size())) {
+                          return Future.failedFuture(
+                              new UploadException(410, "gone", "the upload never completed"));
                         }
                         return s.store.presign(
                             Method.GET, video.sourceKey(), java.util.Map.of(), Duration.ofHours(1));

@@ -341,4 +341,36 @@ class TusProtocolTest {
     assertEquals("processing", h.video(id).getString("status"));
     assertEquals(0, h.source(ADMIN, id).length);
   }
+
+  @Test
+  @DisplayName("one keep-alive connection serves creation, errors and HEAD in a row")
+  void keepAliveConnectionReused() throws Exception {
+    io.vertx.core.http.HttpClient one =
+        h.vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    try {
+      String[][] requests = {
+        {"POST", "10"}, {"POST", "-1"}, {"POST", "10"}, {"OPTIONS", null}, {"POST", "10"}
+      };
+      for (String[] r : requests) {
+        io.vertx.core.http.RequestOptions options =
+            new io.vertx.core.http.RequestOptions()
+                .setMethod(HttpMethod.valueOf(r[0]))
+                .setHost("127.0.0.1")
+                .setPort(h.port)
+                .setURI("/files/");
+        tus(ADMIN).forEach(options::putHeader);
+        if (r[1] != null) {
+          options.putHeader("Upload-Length", r[1]);
+        }
+        int status =
+            one.request(options)
+                .compose(req -> req.send())
+                .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                .await(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(status == 201 || status == 400 || status == 204, r[0] + " " + status);
+      }
+    } finally {
+      one.close();
+    }
+  }
 }
