@@ -55,13 +55,17 @@ final class PlainUploadRoute {
     Promise<Void> ended = Promise.promise();
     Promise<Written> written = Promise.promise();
     PartWriter[] writer = {null};
+    // Set when the file field starts, not when its writer is ready (that is asynchronous): a
+    // small form can end before the writer exists.
+    boolean[] sawFile = {false};
     req.setExpectMultipart(true);
     req.uploadHandler(
         upload -> {
-          if (!"file".equals(upload.name()) || writer[0] != null || written.future().isComplete()) {
+          if (!"file".equals(upload.name()) || sawFile[0] || written.future().isComplete()) {
             upload.handler(b -> {});
             return;
           }
+          sawFile[0] = true;
           upload.pause();
           start(s, caller, upload, writer).onComplete(written);
         });
@@ -79,7 +83,7 @@ final class PlainUploadRoute {
         .future()
         .onComplete(
             v -> {
-              if (writer[0] == null) {
+              if (!sawFile[0]) {
                 written.tryFail(UploadException.badRequest("the form has no 'file' field"));
               }
             });

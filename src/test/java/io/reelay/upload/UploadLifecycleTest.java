@@ -181,6 +181,33 @@ class UploadLifecycleTest {
   }
 
   @Test
+  @DisplayName("POST /api/videos with a tiny file (the form ends before its writer is ready)")
+  void plainPostTinyFile() throws Exception {
+    byte[] data = UploadHarness.random(1000, 9);
+    String boundary = "tiny-boundary";
+    Buffer body =
+        Buffer.buffer()
+            .appendString(
+                "--"
+                    + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.mp4\"\r\n\r\n")
+            .appendBytes(data)
+            .appendString("\r\n--" + boundary + "--\r\n");
+    Reply r =
+        h.send(
+            HttpMethod.POST,
+            "/api/videos",
+            Map.of(
+                "Authorization",
+                ADMIN,
+                "Content-Type",
+                "multipart/form-data; boundary=" + boundary),
+            body);
+    assertEquals(201, r.status(), r.body());
+    assertArrayEquals(data, h.source(ADMIN, r.json().getString("id")));
+  }
+
+  @Test
   @DisplayName("POST /api/videos multipart streams the file; title after the file is used")
   void plainPost() throws Exception {
     byte[] data = UploadHarness.random((7 << 20) + 123, 7);
