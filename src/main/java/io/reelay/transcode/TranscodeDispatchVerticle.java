@@ -32,6 +32,9 @@ import java.util.List;
  * <p>Config: the {@link TranscodeSettings} keys (e.g. {@code {"x264Preset":"ultrafast"}}).
  */
 public final class TranscodeDispatchVerticle extends VerticleBase {
+  /** Set by stop(); read on this verticle's context only. */
+  private boolean stopped;
+
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TranscodeDispatchVerticle.class);
 
@@ -86,7 +89,7 @@ public final class TranscodeDispatchVerticle extends VerticleBase {
                               ((TranscodeMapper) handlers.get(0))::handle))
                   .compose(
                       c -> {
-                        consumers.add(c);
+                        keep(c);
                         return SequentialConsumer.start(
                             vertx,
                             KafkaSettings.consumer(config, "reelay-dispatch-results"),
@@ -94,7 +97,7 @@ public final class TranscodeDispatchVerticle extends VerticleBase {
                             "dispatch-reduce",
                             ((TranscodeReducer) handlers.get(1))::handle);
                       })
-                  .onSuccess(consumers::add)
+                  .onSuccess(this::keep)
                   .onFailure(
                       err ->
                           LOG.warn(
@@ -139,8 +142,22 @@ public final class TranscodeDispatchVerticle extends VerticleBase {
         .onSuccess(v -> topics.addAll(wanted));
   }
 
+  /**
+   * Keeps a consumer that started in the background, or closes it at once when the verticle has
+   * been stopped meanwhile: a consumer left open keeps heartbeating without polling and holds its
+   * partitions from every other member of the group until the poll interval expires.
+   */
+  private void keep(SequentialConsumer consumer) {
+    if (stopped) {
+      consumer.close();
+    } else {
+      consumers.add(consumer);
+    }
+  }
+
   @Override
   public Future<?> stop() {
+    stopped = true;
     List<Future<?>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.close()));
     if (producer != null) {
