@@ -199,14 +199,7 @@ final class LiveLifecycle {
               archiver.forget(p.streamId);
               return p.writer
                   .end()
-                  .eventually(
-                      () ->
-                          events.emit(
-                              StreamEvents.ENDED,
-                              p.streamId,
-                              new JsonObject()
-                                  .put("session", p.session)
-                                  .put("lastMsn", p.writer.nextMsn() - 1)));
+                  .eventually(() -> events.ended(p.streamId, p.session, p.writer.nextMsn() - 1));
             })
         .onFailure(err -> LOG.warn("live {}: ending failed: {}", p.streamId, err.toString()));
   }

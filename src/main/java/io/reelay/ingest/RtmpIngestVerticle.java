@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Config (verticle JSON, for tests and operators): {@code graceSeconds} (else {@code
  * REELAY_LIVE_GRACE}, default 10), {@code idleSeconds} (10), {@code publishTimeoutSeconds} (15),
- * {@code archiveQueue} (64).
+ * {@code archiveQueue} (64), {@code orphanSweepMillis} (2000: how often streams whose ingest died
+ * are looked for, see {@link OrphanSweeper}).
  */
 public final class RtmpIngestVerticle extends VerticleBase {
   private final AtomicInteger connections = new AtomicInteger();
@@ -40,6 +41,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
   private LiveArchiver archiver;
   private StreamEvents events;
   private LiveLifecycle lifecycle;
+  private OrphanSweeper sweeper;
 
   @Override
   public Future<?> start() {
@@ -51,6 +53,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
     long idleMs = config().getLong("idleSeconds", 10L) * 1000;
     long publishTimeoutMs = config().getLong("publishTimeoutSeconds", 15L) * 1000;
     int archiveQueue = config().getInteger("archiveQueue", 64);
+    long sweepMs = config().getLong("orphanSweepMillis", 2000L);
     IngestMetrics metrics = new IngestMetrics();
     // Every publisher keeps a chain of writes in flight: more connections and a deeper wait
     // queue than the shared defaults, so a busy ingest slows down instead of failing writes.
@@ -78,6 +81,8 @@ public final class RtmpIngestVerticle extends VerticleBase {
             v -> {
               lifecycle =
                   new LiveLifecycle(vertx, redis, store, events, archiver, graceSeconds * 1000);
+              sweeper = new OrphanSweeper(vertx, redis, store, events, graceSeconds * 1000);
+              sweeper.start(sweepMs);
               return StatusEndpoint.register(
                   vertx, Addresses.INGEST_STATUS, "rtmp-ingest", this::details);
             })
@@ -120,6 +125,9 @@ public final class RtmpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (sweeper != null) {
+      sweeper.stop();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed
         .eventually(() -> lifecycle == null ? Future.succeededFuture() : lifecycle.shutdown())

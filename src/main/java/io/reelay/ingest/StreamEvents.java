@@ -37,6 +37,11 @@ final class StreamEvents {
         .onFailure(err -> LOG.warn("{} for {} not sent: {}", type, streamId, err.toString()));
   }
 
+  /** The stream ended after {@code session}; {@code lastMsn} is the last segment listed. */
+  Future<Void> ended(String streamId, long session, long lastMsn) {
+    return emit(ENDED, streamId, new JsonObject().put("session", session).put("lastMsn", lastMsn));
+  }
+
   Future<Void> close() {
     return producer.close();
   }

@@ -30,15 +30,43 @@ public final class StreamStore {
           + "local s = redis.call('HINCRBY', KEYS[1], 'session', 1)\n"
           + "redis.call('HSET', KEYS[1], 'state', 'LIVE')\n"
           + "if prev ~= 'LIVE' then redis.call('HSET', KEYS[1], 'startedAt', ARGV[1]) end\n"
+          + "redis.call('HDEL', KEYS[1], 'graceFor')\n"
+          + "redis.call('SADD', KEYS[2], ARGV[2])\n"
           + "return {prev, s}";
 
-  /** Ends the stream only if no publisher came back since {@code session} and none holds it. */
+  /**
+   * Ends the stream only if no publisher came back since {@code session} and the lock is free or
+   * held by the caller ({@code ARGV[3]}, the token of a sweeper that claimed an orphan).
+   */
   private static final String MARK_ENDED =
       "if redis.call('HGET', KEYS[1], 'session') ~= ARGV[1] then return 0 end\n"
           + "if redis.call('HGET', KEYS[1], 'state') ~= 'LIVE' then return 0 end\n"
-          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
+          + "local holder = redis.call('GET', KEYS[2])\n"
+          + "if holder and holder ~= ARGV[3] then return 0 end\n"
+          + "if holder then redis.call('DEL', KEYS[2]) end\n"
           + "redis.call('HSET', KEYS[1], 'state', 'ENDED', 'endedAt', ARGV[2])\n"
+          + "redis.call('HDEL', KEYS[1], 'graceFor')\n"
+          + "redis.call('SREM', KEYS[3], ARGV[4])\n"
           + "return 1";
+
+  /**
+   * One sweep over a live stream whose owner may be dead (killed without a clean stop, so no grace
+   * timer runs anywhere). While the publisher lock is held, nothing. The first sweep that finds it
+   * gone starts a grace period (a key with a TTL, so no clocks are compared); a sweep after it
+   * lapsed claims the lock for the caller and returns the session to end, else 0.
+   */
+  private static final String SWEEP_ORPHAN =
+      "if redis.call('HGET', KEYS[1], 'state') ~= 'LIVE' then\n"
+          + "  redis.call('SREM', KEYS[4], ARGV[4]) return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[2]) == 1 then\n"
+          + "  redis.call('HDEL', KEYS[1], 'graceFor') return 0 end\n"
+          + "local s = redis.call('HGET', KEYS[1], 'session')\n"
+          + "if redis.call('HGET', KEYS[1], 'graceFor') ~= s then\n"
+          + "  redis.call('HSET', KEYS[1], 'graceFor', s)\n"
+          + "  redis.call('SET', KEYS[3], s, 'PX', ARGV[1]) return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end\n"
+          + "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])\n"
+          + "return tonumber(s)";
 
   private static final String RENEW =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then"
@@ -68,6 +96,10 @@ public final class StreamStore {
     return "reelay:stream:" + id + ":publisher";
   }
 
+  static String graceKey(String id) {
+    return "reelay:stream:" + id + ":grace";
+  }
+
   static String statsKey(String id) {
     return "reelay:stream:" + id + ":ingest";
   }
@@ -81,6 +113,9 @@ public final class StreamStore {
   }
 
   static final String ALL = "reelay:streams";
+
+  /** Streams marked live, for the orphan sweep. */
+  static final String LIVE = "reelay:streams:live";
 
   private Future<Response> send(Request r) {
     return redis.send(r);
@@ -195,7 +230,9 @@ public final class StreamStore {
             Request.cmd(Command.DEL).arg(recordKey(record.id())),
             Request.cmd(Command.DEL).arg(keyIndex(record.keyHash())),
             Request.cmd(Command.DEL).arg(statsKey(record.id())),
+            Request.cmd(Command.DEL).arg(graceKey(record.id())),
             Request.cmd(Command.SREM).arg(ALL).arg(record.id()),
+            Request.cmd(Command.SREM).arg(LIVE).arg(record.id()),
             Request.cmd(Command.SREM).arg(ownerSet(record.ownerId())).arg(record.id())));
   }
 
@@ -229,9 +266,11 @@ public final class StreamStore {
   public Future<LiveMark> markLive(String id) {
     return send(Request.cmd(Command.EVAL)
             .arg(MARK_LIVE)
-            .arg(1)
+            .arg(2)
             .arg(recordKey(id))
-            .arg(System.currentTimeMillis()))
+            .arg(LIVE)
+            .arg(System.currentTimeMillis())
+            .arg(id))
         .map(
             r ->
                 r == null || r.size() < 2
@@ -242,14 +281,55 @@ public final class StreamStore {
 
   /** Ends the stream unless a later publish session started; true if it ended now. */
   public Future<Boolean> markEnded(String id, long session) {
+    return markEnded(id, session, "");
+  }
+
+  /** Ends a stream whose lock {@code token} holds (claimed by {@link #sweepOrphan}). */
+  public Future<Boolean> markEnded(String id, long session, String token) {
     return send(Request.cmd(Command.EVAL)
             .arg(MARK_ENDED)
-            .arg(2)
+            .arg(3)
             .arg(recordKey(id))
             .arg(lockKey(id))
+            .arg(LIVE)
             .arg(session)
-            .arg(System.currentTimeMillis()))
+            .arg(System.currentTimeMillis())
+            .arg(token)
+            .arg(id))
         .map(r -> r != null && r.toLong() == 1);
+  }
+
+  /** Ids of the streams marked live. */
+  public Future<List<String>> liveIds() {
+    return send(Request.cmd(Command.SMEMBERS).arg(LIVE))
+        .map(
+            r -> {
+              List<String> ids = new ArrayList<>();
+              if (r != null) {
+                r.forEach(id -> ids.add(id.toString()));
+              }
+              return ids;
+            });
+  }
+
+  /**
+   * Advances the orphan check of a live stream (see {@link #SWEEP_ORPHAN}): the session whose owner
+   * is gone and whose grace period lapsed, with the lock now held by {@code token} for {@code
+   * lockTtlMs}; 0 when there is nothing to end (yet).
+   */
+  public Future<Long> sweepOrphan(String id, String token, long graceMs, long lockTtlMs) {
+    return send(Request.cmd(Command.EVAL)
+            .arg(SWEEP_ORPHAN)
+            .arg(4)
+            .arg(recordKey(id))
+            .arg(lockKey(id))
+            .arg(graceKey(id))
+            .arg(LIVE)
+            .arg(graceMs)
+            .arg(token)
+            .arg(lockTtlMs)
+            .arg(id))
+        .map(r -> r == null ? 0L : r.toLong());
   }
 
   public Future<Void> putIngestStats(String id, JsonObject stats, long ttlMs) {

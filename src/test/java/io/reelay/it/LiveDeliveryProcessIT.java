@@ -1,6 +1,7 @@
 package io.reelay.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.hls.HlsParser;
@@ -13,12 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,15 +67,9 @@ class LiveDeliveryProcessIT {
             "REELAY_LIVE_GRACE", "2");
     try (ReelayProcess main = ReelayProcess.start(mainDir, mainEnv)) {
       main.awaitHealthy(Duration.ofSeconds(90));
-      JsonObject s = new JsonObject(Files.readString(mainDir.resolve("services.json")));
-      Map<String, String> env = new HashMap<>();
+      Map<String, String> env = ReelayProcess.sharedServicesEnv(mainDir);
       env.put("REELAY_ROLES", "delivery");
       env.put("REELAY_ADMIN_TOKEN", "it-token");
-      env.put("REELAY_KAFKA_BOOTSTRAP", s.getString("kafkaBootstrap"));
-      env.put("REELAY_REDIS_URL", s.getString("redisUrl"));
-      env.put("REELAY_S3_ENDPOINT", s.getString("s3Endpoint"));
-      env.put("REELAY_S3_ACCESS_KEY", Files.readString(mainDir.resolve("s3-access-key")).trim());
-      env.put("REELAY_S3_SECRET_KEY", Files.readString(mainDir.resolve("s3-secret-key")).trim());
       try (ReelayProcess delivery = ReelayProcess.start(tmp.resolve("delivery"), env)) {
         delivery.awaitHealthy(Duration.ofSeconds(60));
         HttpResponse<String> created =
@@ -130,5 +124,52 @@ class LiveDeliveryProcessIT {
       }
       main.terminate(Duration.ofSeconds(10));
     }
+  }
+
+  @Test
+  @DisplayName("an ingest process killed with SIGKILL: a surviving ingest ends its stream")
+  void killedIngestsStreamEnds(@TempDir Path tmp) throws Exception {
+    Path mainDir = tmp.resolve("main");
+    Map<String, String> mainEnv =
+        Map.of("REELAY_ADMIN_TOKEN", "it-token", "REELAY_LIVE_GRACE", "2");
+    try (ReelayProcess main = ReelayProcess.start(mainDir, mainEnv)) {
+      main.awaitHealthy(Duration.ofSeconds(90));
+      int rtmpPort = ReelayProcess.freePort();
+      Map<String, String> env = ReelayProcess.sharedServicesEnv(mainDir);
+      // With delivery too, only so that /health says when its ingest is up.
+      env.put("REELAY_ROLES", "ingest,delivery");
+      env.put("REELAY_RTMP_PORT", String.valueOf(rtmpPort));
+      env.put("REELAY_LIVE_GRACE", "2");
+      HttpResponse<String> created =
+          call(main.httpPort, "POST", "/api/streams", "{\"title\":\"orphan\"}");
+      assertEquals(201, created.statusCode(), created.body());
+      JsonObject c = new JsonObject(created.body());
+      String id = c.getString("id");
+      String media = "/live/" + id + "/source/index.m3u8";
+      try (ReelayProcess ingest = ReelayProcess.start(tmp.resolve("ingest"), env);
+          FfmpegPublisher ff = startWhenListening(ingest, rtmpPort, c.getString("key"))) {
+        await(main.httpPort, media, "#EXTINF", 30_000);
+        assertEquals("live", state(main.httpPort, id));
+        ingest.process().destroyForcibly();
+        assertTrue(ingest.process().waitFor(10, TimeUnit.SECONDS));
+        // Lock TTL (6 s) + grace (2 s) + sweeps: well within a minute even on a loaded box.
+        await(main.httpPort, media, "#EXT-X-ENDLIST", 60_000);
+        assertEquals("ended", state(main.httpPort, id));
+        MediaPlaylist ended = HlsParser.parseMedia(call(main.httpPort, "GET", media, null).body());
+        assertTrue(!ended.segments().isEmpty(), "the ended playlist keeps its segments");
+        assertNotEquals(0, ff.waitFor(30), "the publisher lost its server");
+      }
+      main.terminate(Duration.ofSeconds(10));
+    }
+  }
+
+  private static FfmpegPublisher startWhenListening(ReelayProcess p, int port, String key)
+      throws Exception {
+    p.awaitHealthy(Duration.ofSeconds(60));
+    return FfmpegPublisher.start("rtmp://127.0.0.1:" + port + "/live/" + key, 60, "320x240");
+  }
+
+  private static String state(int port, String id) throws Exception {
+    return new JsonObject(call(port, "GET", "/api/streams/" + id, null).body()).getString("state");
   }
 }

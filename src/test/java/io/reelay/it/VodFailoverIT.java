@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,16 +74,8 @@ class VodFailoverIT {
             "REELAY_TRANSCODE_WORKER_CONFIG", WORKER);
     try (ReelayProcess main = ReelayProcess.start(mainDir, mainEnv)) {
       main.awaitHealthy(Duration.ofSeconds(120));
-      JsonObject s = new JsonObject(Files.readString(mainDir.resolve("services.json")));
-      Map<String, String> workerEnv = new HashMap<>();
+      Map<String, String> workerEnv = ReelayProcess.sharedServicesEnv(mainDir);
       workerEnv.put("REELAY_ROLES", "worker");
-      workerEnv.put("REELAY_KAFKA_BOOTSTRAP", s.getString("kafkaBootstrap"));
-      workerEnv.put("REELAY_REDIS_URL", s.getString("redisUrl"));
-      workerEnv.put("REELAY_S3_ENDPOINT", s.getString("s3Endpoint"));
-      workerEnv.put(
-          "REELAY_S3_ACCESS_KEY", Files.readString(mainDir.resolve("s3-access-key")).trim());
-      workerEnv.put(
-          "REELAY_S3_SECRET_KEY", Files.readString(mainDir.resolve("s3-secret-key")).trim());
       workerEnv.put("REELAY_ADMIN_TOKEN", TOKEN);
       workerEnv.put("REELAY_TRANSCODE_WORKER_CONFIG", WORKER);
       try (ReelayProcess doomed = ReelayProcess.start(tmp.resolve("worker"), workerEnv)) {

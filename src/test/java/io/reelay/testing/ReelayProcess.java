@@ -1,5 +1,6 @@
 package io.reelay.testing;
 
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,23 @@ public final class ReelayProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /**
+   * The environment that points another process at the backing services a first one (started with
+   * the default roles, so it runs the embedded services) keeps in {@code servicesDataDir}.
+   */
+  public static Map<String, String> sharedServicesEnv(Path servicesDataDir) throws IOException {
+    JsonObject s = new JsonObject(Files.readString(servicesDataDir.resolve("services.json")));
+    Map<String, String> env = new HashMap<>();
+    env.put("REELAY_KAFKA_BOOTSTRAP", s.getString("kafkaBootstrap"));
+    env.put("REELAY_REDIS_URL", s.getString("redisUrl"));
+    env.put("REELAY_S3_ENDPOINT", s.getString("s3Endpoint"));
+    env.put(
+        "REELAY_S3_ACCESS_KEY", Files.readString(servicesDataDir.resolve("s3-access-key")).trim());
+    env.put(
+        "REELAY_S3_SECRET_KEY", Files.readString(servicesDataDir.resolve("s3-secret-key")).trim());
+    return env;
   }
 
   /** Starts the jar with the given environment on top of a clean one (no inherited REELAY_*). */
