@@ -42,7 +42,7 @@ public final class AccountsHttpModule implements HttpModule {
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
     this.vertx = vertx;
-    this.client = Redis.createClient(vertx, RedisSettings.options(config));
+    this.client = RedisSettings.client(vertx, config);
     this.redis = RedisAPI.api(client);
     this.users = new UserStore(redis);
     this.auth = new Authenticator(config, redis);

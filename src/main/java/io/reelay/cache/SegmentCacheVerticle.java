@@ -29,7 +29,7 @@ public final class SegmentCacheVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = Redis.createClient(vertx, RedisSettings.options(VerticleConfig.of(config())));
+    client = RedisSettings.client(vertx, VerticleConfig.of(config()));
     redis = RedisAPI.api(client);
     vertx.eventBus().<Buffer>consumer(Addresses.CACHE_PUT, this::put);
     vertx.eventBus().<String>consumer(Addresses.CACHE_GET, this::get);

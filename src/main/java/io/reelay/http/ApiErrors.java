@@ -1,5 +1,6 @@
 package io.reelay.http;
 
+import io.reelay.platform.TimeLimitedRedis;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +24,11 @@ public final class ApiErrors {
     if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       message = http.getPayload();
+    } else if (failure instanceof TimeLimitedRedis.RedisTimeoutException) {
+      // Not a bug in the request: the store is slow or a reply was lost. Retrying may work.
+      status = 503;
+      message = "storage did not answer in time; retry";
+      LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
     } else if (failure != null) {
       LOG.warn(
           "{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.toString());

@@ -58,7 +58,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
     // Every publisher keeps a chain of writes in flight: more connections and a deeper wait
     // queue than the shared defaults, so a busy ingest slows down instead of failing writes.
     redis =
-        Redis.createClient(
+        RedisSettings.client(
             vertx, RedisSettings.options(config).setMaxPoolSize(32).setMaxPoolWaiting(4096));
     StreamStore store = new StreamStore(redis);
     NetServerOptions options =

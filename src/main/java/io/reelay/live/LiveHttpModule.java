@@ -52,7 +52,7 @@ public final class LiveHttpModule implements HttpModule {
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
     this.vertx = vertx;
-    this.redisClient = Redis.createClient(vertx, RedisSettings.options(config));
+    this.redisClient = RedisSettings.client(vertx, config);
     this.redis = RedisAPI.api(redisClient);
     this.notifications = new LiveNotifications(vertx, config, this::changed);
     router.get("/api/time").handler(this::time);

@@ -34,7 +34,7 @@ public final class StreamApiModule implements HttpModule {
 
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
-    client = Redis.createClient(vertx, RedisSettings.options(config));
+    client = RedisSettings.client(vertx, config);
     store = new StreamStore(client);
     auth = new Authenticator(config, RedisAPI.api(client));
     rtmpPort = config.rtmpPort();

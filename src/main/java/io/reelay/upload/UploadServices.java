@@ -32,7 +32,7 @@ final class UploadServices {
     this.vertx = vertx;
     this.config = config;
     this.settings = config.upload();
-    this.redisClient = Redis.createClient(vertx, RedisSettings.options(config));
+    this.redisClient = RedisSettings.client(vertx, config);
     this.redis = RedisAPI.api(redisClient);
     this.store = store;
     this.transfer = new ObjectTransfer(vertx);

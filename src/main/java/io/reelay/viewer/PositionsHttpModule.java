@@ -32,7 +32,7 @@ public final class PositionsHttpModule implements HttpModule {
 
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
-    client = Redis.createClient(vertx, RedisSettings.options(config));
+    client = RedisSettings.client(vertx, config);
     RedisAPI redis = RedisAPI.api(client);
     positions = new PositionStore(redis);
     auth = new Authenticator(config, redis);

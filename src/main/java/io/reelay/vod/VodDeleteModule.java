@@ -25,7 +25,7 @@ public final class VodDeleteModule implements HttpModule {
 
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
-    client = Redis.createClient(vertx, RedisSettings.options(config));
+    client = RedisSettings.client(vertx, config);
     RedisAPI redis = RedisAPI.api(client);
     Authenticator auth = new Authenticator(config, redis);
     VideoUpdates videos = new VideoUpdates(redis);
