@@ -34,7 +34,15 @@ try {
     const hls = new Hls({ lowLatencyMode: true, ...extra })
     const errors = []
     let parts = 0
-    hls.on(Hls.Events.ERROR, (_, d) => { if (d.fatal) errors.push(d.details) })
+    // Stalls matter: with hls.js defaults each one moves the target latency 1 s further back.
+    const stalls = []
+    const t0 = performance.now()
+    let startupMs = null
+    v.addEventListener('playing', () => { if (startupMs == null) startupMs = Math.round(performance.now() - t0) })
+    hls.on(Hls.Events.ERROR, (_, d) => {
+      if (d.fatal) errors.push(d.details)
+      else if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) stalls.push(+(v.currentTime.toFixed(2)))
+    })
     hls.on(Hls.Events.FRAG_LOADED, (_, d) => { if (d.part) parts++ })
     hls.loadSource(url); hls.attachMedia(v)
     await new Promise((res, rej) => {
@@ -53,6 +61,8 @@ try {
       errors,
       latency: samples.length ? +samples[Math.floor(samples.length / 2)].toFixed(2) : null,
       targetLatency: hls.targetLatency,
+      stallsAt: stalls,
+      startupMs,
       lowLatencyMode: hls.lowLatencyMode,
       partsLoaded: parts,
       playlistIsLowLatency: !!(details && details.partList && details.partList.length),

@@ -18,7 +18,13 @@ import java.util.Map;
  */
 final class LivePublish {
   static final long SEGMENT_TARGET_MS = 2000;
-  static final long PART_TARGET_MS = 500;
+
+  /**
+   * A third of a second: ten frames at 30 fps (the cut falls before the frame that would pass it).
+   * Short parts bring the advertised PART-HOLD-BACK (3 × part target + margin) to about 1.15 s, so
+   * players that do not catch up after start still sit well under 2 s behind the edge.
+   */
+  static final long PART_TARGET_MS = 334;
 
   /** Without a keyframe for this long a segment cannot close: the feed is refused. */
   static final long MAX_GOP_MS = 20_000;
