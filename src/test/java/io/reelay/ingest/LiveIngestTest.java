@@ -207,6 +207,9 @@ class LiveIngestTest {
       // The live window in Redis: parts and segments with the window TTL, the lock with its own.
       MediaPlaylist media =
           HlsParser.parseMedia(server.get("/live/" + id + "/source/index.m3u8").body());
+      assertTrue(checkPartDurations(media) > 0, "video parts that are not independent");
+      checkPartDurations(
+          HlsParser.parseMedia(server.get("/live/" + id + "/audio/index.m3u8").body()));
       long last = media.lastMediaSequence();
       long segTtl = pttl(LiveKeys.segment(id, "source", last));
       assertTrue(segTtl > 0 && segTtl <= 30_000, "segment TTL " + segTtl);
@@ -307,5 +310,26 @@ class LiveIngestTest {
       }
     }
     assertEquals(List.of("stream.started", "stream.ended"), types);
+  }
+
+  /**
+   * rfc8216bis 4.4.4.9: every part lasts at most PART-TARGET, and at least 85 % of it unless it is
+   * independent or the last of its segment. Returns how many parts the floor was checked on.
+   */
+  private static int checkPartDurations(MediaPlaylist media) {
+    double target = media.partTarget();
+    int checked = 0;
+    for (io.reelay.hls.Segment s : media.segments()) {
+      List<io.reelay.hls.Part> parts = s.parts();
+      for (int i = 0; i < parts.size(); i++) {
+        io.reelay.hls.Part p = parts.get(i);
+        assertTrue(p.duration() <= target + 1e-6, p + " above PART-TARGET " + target);
+        if (!p.independent() && i < parts.size() - 1) {
+          assertTrue(p.duration() >= 0.85 * target - 1e-6, p + " under 85 % of " + target);
+          checked++;
+        }
+      }
+    }
+    return checked;
   }
 }
