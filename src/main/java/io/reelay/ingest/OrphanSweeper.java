@@ -11,6 +11,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ final class OrphanSweeper {
 
   /** How long a claim to end an orphan holds the lock; a sweeper dying meanwhile is retried. */
   private static final long CLAIM_TTL_MS = 10_000;
+
+  private static final long PASS_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -57,7 +60,10 @@ final class OrphanSweeper {
     vertx.cancelTimer(timer);
   }
 
-  /** One pass over the live streams; a pass still running (slow Redis) is not overlapped. */
+  /**
+   * One pass over the live streams; a pass still running (slow Redis) is not overlapped, and one
+   * that never completes (a lost reply) is given up after {@link #PASS_TIMEOUT_MS}.
+   */
   Future<Void> sweep() {
     if (sweeping) {
       return Future.succeededFuture();
@@ -73,6 +79,7 @@ final class OrphanSweeper {
               }
               return all;
             })
+        .timeout(PASS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onFailure(err -> LOG.debug("orphan sweep: {}", err.toString()))
         .eventually(
             () -> {

@@ -57,8 +57,10 @@ public final class RtmpIngestVerticle extends VerticleBase {
     IngestMetrics metrics = new IngestMetrics();
     // Every publisher keeps a chain of writes in flight: more connections and a deeper wait
     // queue than the shared defaults, so a busy ingest slows down instead of failing writes.
+    // Not time-limited: a write given up on would still run later, and a late playlist state could
+    // then overwrite a newer one (the pool does not keep order across connections).
     redis =
-        RedisSettings.client(
+        Redis.createClient(
             vertx, RedisSettings.options(config).setMaxPoolSize(32).setMaxPoolWaiting(4096));
     StreamStore store = new StreamStore(redis);
     NetServerOptions options =
