@@ -32,7 +32,7 @@ head -c "$((size_mb * 1024 * 1024))" /dev/urandom > "$file"
 token=bench-token
 rport=$(free_port); aport=$(free_port)
 REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_HTTP_HOST=127.0.0.1 \
-  REELAY_ADMIN_TOKEN=$token java -Xmx1g -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+  REELAY_ADMIN_TOKEN=$token java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 rpid=$!; pids+=("$rpid")
 TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
 pids+=("$!")

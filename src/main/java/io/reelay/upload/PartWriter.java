@@ -1,12 +1,14 @@
 package io.reelay.upload;
 
 import io.minio.http.Method;
+import io.reelay.storage.ObjectTransfer;
 import io.reelay.upload.UploadState.StoredPart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
- * size. Bytes go to a part file on disk; a full part is sent to S3 while the next one fills, and
- * the body is paused if that next one fills first, so at most one part waits on disk besides the
- * one in flight (plus at most 256 KiB gathered in memory before each file write). The previous
+ * size. When the body's declared length says it carries a whole part (or the upload's last bytes),
+ * that part goes straight from the request into an S3 part PUT: no disk write, no read back. The
+ * rest (the first part when a tail must be prepended, the body's last partial part, bodies of
+ * unknown length) goes to a part file on disk; a full part is sent to S3 while the next one fills,
+ * and the body is paused if that next one fills first, so at most one part waits on disk besides
+ * the one in flight (plus at most 256 KiB gathered in memory before each file write). The previous
  * request's tail (bytes after the last part, kept as a temporary object) is prepended first.
+ *
+ * <p>A body that breaks in the middle of a streamed part loses that part's bytes (S3 takes a part
+ * whole or not at all): the offset stays at the last part committed, at most one part behind what
+ * was sent, and the client resends from there. Acknowledged offsets are never affected.
  *
  * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
  * and whatever is left when the body ends or breaks is stored as the new tail object before the
@@ -69,6 +78,19 @@ final class PartWriter {
   private final Promise<Result> result = Promise.promise();
   private final List<StoredPart> parts;
   private final List<Path> files = new ArrayList<>();
+  // The body's declared length (Content-Length), or -1 when unknown.
+  private final long bodyLength;
+
+  // A part streamed straight from the body into S3, while its bytes are being written.
+  private HttpClientRequest direct;
+  private long directLeft;
+  private int directNumber;
+  private long directSize;
+  // Bytes of the upload covered by the parts started so far (sent or in flight).
+  private long started;
+  // The uploads chain up to the part before the last one: a new part waits for it, so at most two
+  // parts are in flight at once.
+  private Future<Void> beforeLast = Future.succeededFuture();
 
   private UploadState state;
   private int nextPart;
@@ -90,6 +112,7 @@ final class PartWriter {
   /**
    * @param state the committed state; the body (paused by the caller) continues at its offset
    * @param endDefinesLength the end of the body is the end of the upload (plain POST)
+   * @param bodyLength the body's declared length, or -1 when it is not known in advance
    */
   PartWriter(
       UploadServices services,
@@ -97,7 +120,8 @@ final class PartWriter {
       UploadState state,
       ReadStream<Buffer> body,
       UploadChecksum checksum,
-      boolean endDefinesLength) {
+      boolean endDefinesLength,
+      long bodyLength) {
     this.services = services;
     this.lock = lock;
     this.state = state;
@@ -109,6 +133,8 @@ final class PartWriter {
     this.maxBytes = limit - state.offset();
     this.parts = new ArrayList<>(state.parts());
     this.nextPart = parts.size() + 1;
+    this.started = parts.stream().mapToLong(StoredPart::size).sum();
+    this.bodyLength = bodyLength;
   }
 
   Future<Result> run() {
@@ -206,7 +232,7 @@ final class PartWriter {
     Buffer accepted = tooMuch ? buf.slice(0, (int) room) : buf;
     received += accepted.length();
     if (checksum != null) {
-      checksum.update(accepted.getBytes());
+      checksum.update(accepted);
     }
     append(accepted);
     if (tooMuch) {
@@ -222,6 +248,23 @@ final class PartWriter {
         pending = pending == null ? rest : pending.appendBuffer(rest);
         return;
       }
+      if (direct != null) {
+        int n = (int) Math.min(directLeft, buf.length() - pos);
+        direct.write(buf.slice(pos, pos + n));
+        directLeft -= n;
+        pos += n;
+        if (directLeft == 0) {
+          endDirect();
+        }
+        continue;
+      }
+      if (fileSize == 0) {
+        long whole = directPartSize(buf.length() - pos);
+        if (whole > 0) {
+          startDirect(whole);
+          continue;
+        }
+      }
       int n = (int) Math.min(partSize - fileSize, buf.length() - pos);
       staged.appendBuffer(buf, pos, n);
       fileSize += n;
@@ -233,9 +276,91 @@ final class PartWriter {
         flush();
       }
     }
-    if (rotation == null && file.writeQueueFull()) {
+    if (rotation == null && direct != null && direct.writeQueueFull()) {
+      pause();
+      direct.drainHandler(v -> resumeIfIdle());
+    } else if (rotation == null && file.writeQueueFull()) {
       pause();
       file.drainHandler(v -> resumeIfIdle());
+    }
+  }
+
+  /**
+   * The size of the part to stream straight to S3 from here, or 0 when the body does not carry it
+   * whole (unknown length, or it ends sooner) and it must go through the part file.
+   *
+   * @param unread bytes received but not yet placed
+   */
+  private long directPartSize(int unread) {
+    if (bodyLength < 0 || endDefinesLength) {
+      return 0;
+    }
+    long limit = state.lengthKnown() ? state.length() : services.settings.maxSize();
+    long size = Math.min(partSize, limit - started);
+    long available = unread + (bodyLength - received);
+    return size > 0 && available >= size ? size : 0;
+  }
+
+  /** Opens the S3 part PUT the next {@code size} bytes go to; the body waits meanwhile. */
+  private void startDirect(long size) {
+    rotation = Promise.promise();
+    pause();
+    int number = nextPart++;
+    started += size;
+    Map<String, String> query =
+        Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
+    beforeLast
+        .compose(v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
+        .compose(url -> services.transfer.openPut(url, size))
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                direct = ar.result();
+                directLeft = size;
+                directNumber = number;
+                directSize = size;
+                direct.exceptionHandler(
+                    err -> {
+                      if (failure == null) {
+                        failure = err;
+                      }
+                      stop(Outcome.INTERRUPTED);
+                    });
+              }
+              endRotation(ar.mapEmpty());
+            });
+  }
+
+  /** Every byte of the streamed part is written: its ETag is committed once S3 answers. */
+  private void endDirect() {
+    HttpClientRequest put = direct;
+    int number = directNumber;
+    long size = directSize;
+    direct = null;
+    put.end();
+    Future<String> etag = ObjectTransfer.etag(put);
+    beforeLast = uploads;
+    uploads =
+        Future.all(uploads, etag)
+            .compose(
+                v -> {
+                  parts.add(new StoredPart(number, etag.result(), size));
+                  return checksum == null
+                      ? commit(null, 0, state.length())
+                      : Future.<Void>succeededFuture();
+                });
+    uploads.onFailure(
+        err -> {
+          failure = err;
+          stop(Outcome.INTERRUPTED);
+        });
+  }
+
+  /** A streamed part cut short: S3 keeps nothing of it, and the offset stays before it. */
+  private void abandonDirect() {
+    if (direct != null) {
+      direct.reset();
+      direct = null;
     }
   }
 
@@ -253,7 +378,10 @@ final class PartWriter {
   }
 
   private void resumeIfIdle() {
-    if (!finishing && rotation == null && !file.writeQueueFull()) {
+    if (!finishing
+        && rotation == null
+        && !file.writeQueueFull()
+        && (direct == null || !direct.writeQueueFull())) {
       pausedByUs = false;
       body.resume();
     }
@@ -265,8 +393,10 @@ final class PartWriter {
     pause();
     Path fullPath = path;
     int number = nextPart++;
+    started += partSize;
     Future<Void> closed = file.close();
     Future<Void> ready = Future.all(closed, uploads).mapEmpty();
+    beforeLast = uploads;
     uploads =
         ready
             .compose(v -> uploadPart(fullPath, number, partSize))
@@ -276,28 +406,28 @@ final class PartWriter {
           failure = err;
           stop(Outcome.INTERRUPTED);
         });
-    ready
-        .compose(v -> openFile())
-        .onComplete(
-            ar -> {
-              Promise<Void> done = rotation;
-              rotation = null;
-              if (ar.succeeded()) {
-                Buffer rest = pending;
-                pending = null;
-                if (rest != null && !finishing) {
-                  append(rest);
-                }
-              } else if (failure == null) {
-                failure = ar.cause();
-              }
-              done.complete();
-              if (ar.succeeded()) {
-                resumeIfIdle();
-              } else {
-                stop(Outcome.INTERRUPTED);
-              }
-            });
+    ready.compose(v -> openFile()).onComplete(this::endRotation);
+  }
+
+  /** The body may flow again: the bytes that arrived meanwhile are placed first. */
+  private void endRotation(io.vertx.core.AsyncResult<Void> ar) {
+    Promise<Void> done = rotation;
+    rotation = null;
+    if (ar.succeeded()) {
+      Buffer rest = pending;
+      pending = null;
+      if (rest != null && !finishing) {
+        append(rest);
+      }
+    } else if (failure == null) {
+      failure = ar.cause();
+    }
+    done.complete();
+    if (ar.succeeded()) {
+      resumeIfIdle();
+    } else {
+      stop(Outcome.INTERRUPTED);
+    }
   }
 
   private Future<Void> uploadPart(Path file, int number, long size) {
@@ -362,6 +492,7 @@ final class PartWriter {
     settled
         .compose(
             v -> {
+              abandonDirect();
               flush();
               return file.close().otherwiseEmpty();
             })

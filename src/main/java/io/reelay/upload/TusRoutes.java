@@ -311,7 +311,7 @@ final class TusRoutes {
       int okStatus,
       UploadLock lock) {
     Replies.continueIfExpected(ctx);
-    new PartWriter(s, lock, state, ctx.request(), checksum, false)
+    new PartWriter(s, lock, state, ctx.request(), checksum, false, contentLength(ctx.request()))
         .run()
         .compose(
             result ->
