@@ -239,6 +239,11 @@ final class TusRoutes {
                 }
                 return Future.failedFuture(offsetMismatch(size));
               }
+              if (found.state().get().kind() != Kind.TUS) {
+                // A presigned upload's bytes go to S3 directly; a plain POST is not resumable.
+                return Future.failedFuture(
+                    new UploadException(409, "conflict", "this is not a tus upload"));
+              }
               if (found.state().get().offset() != offset) {
                 return Future.failedFuture(offsetMismatch(found.state().get().offset()));
               }

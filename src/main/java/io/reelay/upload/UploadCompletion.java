@@ -68,7 +68,8 @@ final class UploadCompletion {
 
   private Future<Void> join(UploadState state) {
     ObjectStore store = services.store;
-    if (state.kind() == Kind.PRESIGN) {
+    if (state.kind() == Kind.PRESIGN && state.s3UploadId() == null) {
+      // PUT in one piece by the client: the object is already there.
       return Future.succeededFuture();
     }
     if (state.parts().isEmpty()) {
