@@ -22,17 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
- * size. When the body's declared length says it carries a whole part (or the upload's last bytes),
- * that part goes straight from the request into an S3 part PUT: no disk write, no read back. The
- * rest (the first part when a tail must be prepended, the body's last partial part, bodies of
- * unknown length) goes to a part file on disk; a full part is sent to S3 while the next one fills,
- * and the body is paused if that next one fills first, so at most one part waits on disk besides
- * the one in flight (plus at most 256 KiB gathered in memory before each file write). The previous
- * request's tail (bytes after the last part, kept as a temporary object) is prepended first.
- *
- * <p>A body that breaks in the middle of a streamed part loses that part's bytes (S3 takes a part
- * whole or not at all): the offset stays at the last part committed, at most one part behind what
- * was sent, and the client resends from there. Acknowledged offsets are never affected.
+ * size. Bytes go to a part file on disk (at most 256 KiB gathered in memory before each file
+ * write). When the body's declared length says it carries a whole part (or the upload's last
+ * bytes), that part also streams from the request straight into its S3 part PUT, and the file is
+ * only a copy kept in case the body breaks before the part is whole (S3 takes a part whole or not
+ * at all): it is never read back unless it becomes the tail. Otherwise (the first part when a tail
+ * must be prepended, the body's last partial part, bodies of unknown length) a full part file is
+ * sent to S3 while the next one fills, and the body is paused if that next one fills first. Either
+ * way at most one part waits on disk besides the one in flight. The previous request's tail (bytes
+ * after the last part, kept as a temporary object) is prepended first.
  *
  * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
  * and whatever is left when the body ends or breaks is stored as the new tail object before the
@@ -91,6 +89,8 @@ final class PartWriter {
   // The uploads chain up to the part before the last one: a new part waits for it, so at most two
   // parts are in flight at once.
   private Future<Void> beforeLast = Future.succeededFuture();
+  // The part file holds a copy of a part already streamed to S3: replace it before reuse.
+  private boolean fileSent;
 
   private UploadState state;
   private int nextPart;
@@ -250,18 +250,24 @@ final class PartWriter {
       }
       if (direct != null) {
         int n = (int) Math.min(directLeft, buf.length() - pos);
-        direct.write(buf.slice(pos, pos + n));
+        Buffer bytes = buf.slice(pos, pos + n);
+        direct.write(bytes);
+        staged.appendBuffer(bytes);
+        fileSize += n;
         directLeft -= n;
         pos += n;
         if (directLeft == 0) {
+          flush();
           endDirect();
+        } else if (staged.length() >= STAGE_BYTES) {
+          flush();
         }
         continue;
       }
       if (fileSize == 0) {
         long whole = directPartSize(buf.length() - pos);
-        if (whole > 0) {
-          startDirect(whole);
+        if (whole > 0 || fileSent) {
+          startPart(whole);
           continue;
         }
       }
@@ -276,12 +282,14 @@ final class PartWriter {
         flush();
       }
     }
-    if (rotation == null && direct != null && direct.writeQueueFull()) {
-      pause();
-      direct.drainHandler(v -> resumeIfIdle());
-    } else if (rotation == null && file.writeQueueFull()) {
+    if (rotation == null
+        && (file.writeQueueFull() || (direct != null && direct.writeQueueFull()))) {
+      // Resumed once both the file and the S3 connection have room.
       pause();
       file.drainHandler(v -> resumeIfIdle());
+      if (direct != null) {
+        direct.drainHandler(v -> resumeIfIdle());
+      }
     }
   }
 
@@ -301,21 +309,40 @@ final class PartWriter {
     return size > 0 && available >= size ? size : 0;
   }
 
-  /** Opens the S3 part PUT the next {@code size} bytes go to; the body waits meanwhile. */
-  private void startDirect(long size) {
+  /**
+   * Starts the next part: a fresh part file if the current one holds a part already sent, and the
+   * S3 part PUT the next {@code size} bytes stream to (none when 0); the body waits meanwhile.
+   */
+  private void startPart(long size) {
     rotation = Promise.promise();
     pause();
+    Future<Void> fresh = Future.succeededFuture();
+    if (fileSent) {
+      fileSent = false;
+      Path sent = path;
+      fresh =
+          file.close()
+              .compose(v -> services.vertx.fileSystem().delete(sent.toString()))
+              .compose(v -> openFile());
+    }
+    if (size == 0) {
+      fresh.onComplete(this::endRotation);
+      return;
+    }
     int number = nextPart++;
     started += size;
     Map<String, String> query =
         Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
-    beforeLast
-        .compose(v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
-        .compose(url -> services.transfer.openPut(url, size))
+    Future<HttpClientRequest> put =
+        beforeLast
+            .compose(
+                v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
+            .compose(url -> services.transfer.openPut(url, size));
+    Future.all(fresh, put)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                direct = ar.result();
+                direct = put.result();
                 directLeft = size;
                 directNumber = number;
                 directSize = size;
@@ -337,6 +364,9 @@ final class PartWriter {
     int number = directNumber;
     long size = directSize;
     direct = null;
+    // The file's copy is no tail: the part is whole now.
+    fileSize = 0;
+    fileSent = true;
     put.end();
     Future<String> etag = ObjectTransfer.etag(put);
     beforeLast = uploads;
@@ -356,9 +386,11 @@ final class PartWriter {
         });
   }
 
-  /** A streamed part cut short: S3 keeps nothing of it, and the offset stays before it. */
+  /** A streamed part cut short: S3 keeps nothing of it; its bytes are in the file (the tail). */
   private void abandonDirect() {
     if (direct != null) {
+      // Our own reset is no failure.
+      direct.exceptionHandler(null);
       direct.reset();
       direct = null;
     }
