@@ -91,6 +91,12 @@ final class PartWriter {
   private Future<Void> beforeLast = Future.succeededFuture();
   // The part file holds a copy of a part already streamed to S3: replace it before reuse.
   private boolean fileSent;
+  // Opened ahead so that part boundaries cost no pause: the next part file, and the next streamed
+  // part's PUT (with its number and size).
+  private Future<PartFile> spare;
+  private Future<HttpClientRequest> prepared;
+  private int preparedNumber;
+  private long preparedSize;
 
   private UploadState state;
   private int nextPart;
@@ -172,7 +178,24 @@ final class PartWriter {
     }
   }
 
+  private record PartFile(Path path, AsyncFile file) {}
+
   private Future<Void> openFile() {
+    return createFile()
+        .map(
+            opened -> {
+              use(opened);
+              return null;
+            });
+  }
+
+  private void use(PartFile opened) {
+    file = opened.file();
+    path = opened.path();
+    fileSize = 0;
+  }
+
+  private Future<PartFile> createFile() {
     Path next = services.tmpDir.resolve(UUID.randomUUID() + ".part");
     files.add(next);
     return services
@@ -194,10 +217,7 @@ final class PartWriter {
                     failure = err;
                     stop(Outcome.INTERRUPTED);
                   });
-              file = opened;
-              path = next;
-              fileSize = 0;
-              return null;
+              return new PartFile(next, opened);
             });
   }
 
@@ -265,7 +285,7 @@ final class PartWriter {
         continue;
       }
       if (fileSize == 0) {
-        long whole = directPartSize(buf.length() - pos);
+        long whole = directPartSize();
         if (whole > 0 || fileSent) {
           startPart(whole);
           continue;
@@ -294,19 +314,19 @@ final class PartWriter {
   }
 
   /**
-   * The size of the part to stream straight to S3 from here, or 0 when the body does not carry it
-   * whole (unknown length, or it ends sooner) and it must go through the part file.
-   *
-   * @param unread bytes received but not yet placed
+   * The size of the next part (from upload offset {@code started}) to stream straight to S3, or 0
+   * when the body does not carry it whole (unknown length, or it ends sooner) and it must go
+   * through the part file alone.
    */
-  private long directPartSize(int unread) {
+  private long directPartSize() {
     if (bodyLength < 0 || endDefinesLength) {
       return 0;
     }
     long limit = state.lengthKnown() ? state.length() : services.settings.maxSize();
     long size = Math.min(partSize, limit - started);
-    long available = unread + (bodyLength - received);
-    return size > 0 && available >= size ? size : 0;
+    // The body starts at the committed offset and declares its length.
+    long bodyEnd = state.offset() + bodyLength;
+    return size > 0 && bodyEnd - started >= size ? size : 0;
   }
 
   /**
@@ -319,11 +339,21 @@ final class PartWriter {
     Future<Void> fresh = Future.succeededFuture();
     if (fileSent) {
       fileSent = false;
-      Path sent = path;
+      AsyncFile sentFile = file;
+      Path sentPath = path;
+      Future<PartFile> next = spare != null ? spare : createFile();
+      spare = null;
       fresh =
-          file.close()
-              .compose(v -> services.vertx.fileSystem().delete(sent.toString()))
-              .compose(v -> openFile());
+          next.map(
+              opened -> {
+                use(opened);
+                return null;
+              });
+      // S3 has (or is getting) that part: its copy goes once its writes are done.
+      sentFile
+          .close()
+          .compose(v -> services.vertx.fileSystem().delete(sentPath.toString()))
+          .otherwiseEmpty();
     }
     if (size == 0) {
       fresh.onComplete(this::endRotation);
@@ -331,17 +361,19 @@ final class PartWriter {
     }
     int number = nextPart++;
     started += size;
-    Map<String, String> query =
-        Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
-    Future<HttpClientRequest> put =
-        beforeLast
-            .compose(
-                v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
-            .compose(url -> services.transfer.openPut(url, size));
+    Future<HttpClientRequest> put;
+    if (prepared != null && preparedNumber == number && preparedSize == size) {
+      put = prepared;
+      prepared = null;
+    } else {
+      dropPrepared();
+      put = openPartPut(beforeLast, number, size);
+    }
     Future.all(fresh, put)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
+                prepareNext();
                 direct = put.result();
                 directLeft = size;
                 directNumber = number;
@@ -356,6 +388,39 @@ final class PartWriter {
               }
               endRotation(ar.mapEmpty());
             });
+  }
+
+  /** The S3 PUT of part {@code number}, opened once the uploads before it allow (two in flight). */
+  private Future<HttpClientRequest> openPartPut(Future<Void> gate, int number, long size) {
+    Map<String, String> query =
+        Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
+    return gate.compose(
+            v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
+        .compose(url -> services.transfer.openPut(url, size));
+  }
+
+  /**
+   * While a part streams, opens what the next one needs: a fresh file, and its PUT once the part
+   * before the current one is done (the current one is not ended yet, so that is {@code uploads}).
+   */
+  private void prepareNext() {
+    if (spare == null) {
+      spare = createFile();
+    }
+    long size = directPartSize();
+    if (size > 0 && prepared == null) {
+      preparedNumber = nextPart;
+      preparedSize = size;
+      prepared = openPartPut(uploads, nextPart, size);
+    }
+  }
+
+  /** A PUT opened ahead but not needed: its connection goes back to the pool. */
+  private void dropPrepared() {
+    if (prepared != null) {
+      prepared.onSuccess(HttpClientRequest::reset);
+      prepared = null;
+    }
   }
 
   /** Every byte of the streamed part is written: its ETag is committed once S3 answers. */
@@ -525,6 +590,11 @@ final class PartWriter {
         .compose(
             v -> {
               abandonDirect();
+              dropPrepared();
+              if (spare != null) {
+                spare.onSuccess(opened -> opened.file().close());
+                spare = null;
+              }
               flush();
               return file.close().otherwiseEmpty();
             })
