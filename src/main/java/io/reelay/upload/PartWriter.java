@@ -46,6 +46,9 @@ final class PartWriter {
   // HTTP bodies arrive in chunks of a few KiB; one file write per chunk would hand tens of
   // thousands of tiny tasks to the worker pool per GB, so chunks are gathered up to this first.
   private static final int STAGE_BYTES = 256 * 1024;
+  // A file's default write queue (128 KiB) is full after every staged block, so the body would
+  // pause until a worker thread ran each write; a few blocks in flight keep it moving.
+  private static final int FILE_QUEUE_BYTES = 4 * STAGE_BYTES;
 
   /** How a write ended. */
   enum Outcome {
@@ -212,6 +215,7 @@ final class PartWriter {
                         new OpenOptions().setWrite(true).setCreateNew(true).setRead(false)))
         .map(
             opened -> {
+              opened.setWriteQueueMaxSize(FILE_QUEUE_BYTES);
               opened.exceptionHandler(
                   err -> {
                     failure = err;
@@ -418,7 +422,11 @@ final class PartWriter {
   /** A PUT opened ahead but not needed: its connection goes back to the pool. */
   private void dropPrepared() {
     if (prepared != null) {
-      prepared.onSuccess(HttpClientRequest::reset);
+      prepared.onSuccess(
+          put -> {
+            put.exceptionHandler(err -> {});
+            put.reset();
+          });
       prepared = null;
     }
   }
@@ -455,7 +463,7 @@ final class PartWriter {
   private void abandonDirect() {
     if (direct != null) {
       // Our own reset is no failure.
-      direct.exceptionHandler(null);
+      direct.exceptionHandler(err -> {});
       direct.reset();
       direct = null;
     }
