@@ -20,7 +20,7 @@ jar=target/reelay.jar
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() { cp "$tmp/reelay.log" /tmp/upl/last-reelay.log 2>/dev/null; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # The shared scripts resolve their npm imports from bench/js/node_modules.
@@ -31,8 +31,11 @@ head -c "$((size_mb * 1024 * 1024))" /dev/urandom > "$file"
 
 token=bench-token
 rport=$(free_port); aport=$(free_port)
+# Without the transcode roles (dispatch, worker): the random bytes uploaded here would otherwise
+# start a transcode (1 GiB source download + ffmpeg) competing with the next measurement.
+REELAY_ROLES=${REELAY_ROLES:-ingest,upload,cache,manifest,delivery} \
 REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_HTTP_HOST=127.0.0.1 \
-  REELAY_ADMIN_TOKEN=$token java -Xmx1g -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+  REELAY_ADMIN_TOKEN=$token java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 rpid=$!; pids+=("$rpid")
 TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
 pids+=("$!")
@@ -67,6 +70,7 @@ upload() { # endpoint [abortFraction] → MB/s, as tus_upload.mjs measures it
 
 heap_before=$(heap_after_gc)
 echo "file: ${size_mb} MiB, chunk size ${chunk}; Reelay heap after GC before: ${heap_before} MB"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in straight abort50; do
   frac=""; [ "$mode" = abort50 ] && frac=0.5
   r=$(upload "http://127.0.0.1:$rport/files/" $frac)
@@ -82,4 +86,5 @@ upload "http://127.0.0.1:$rport/files/" >/dev/null
 kill "$sampler" 2>/dev/null || true
 peak=$(sort -n "$tmp/heap.samples" | tail -1)
 echo "Reelay heap after GC during a ${size_mb} MiB upload, sampled each second: peak ${peak} MB (before: ${heap_before} MB)"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "client lines:"; grep 'MBps=' "$tmp/clients.log"

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param partSize S3 multipart part size: bytes are buffered on disk up to this, then sent
  * @param stallTimeout a request body moving fewer than {@code stallMinBytes} in this time is cut
  * @param stallMinBytes see {@code stallTimeout}
+ * @param singlePutMax largest presigned upload sent in one PUT; larger ones get presigned multipart
+ *     part URLs of {@code partSize} (S3 takes at most 5 GiB in one PUT)
  */
 public record UploadSettings(
     long maxSize,
@@ -20,13 +22,25 @@ public record UploadSettings(
     Duration expiry,
     long partSize,
     Duration stallTimeout,
-    long stallMinBytes) {
+    long stallMinBytes,
+    long singlePutMax) {
 
   /** S3 refuses non-final parts below 5 MiB and uploads of more than 10,000 parts. */
   public static final long MIN_PART_SIZE = 5L << 20;
 
   public static final long MAX_PART_SIZE = 5L << 30;
   public static final int MAX_PARTS = 10_000;
+
+  /** With the default presigned single-PUT limit (5 GiB, S3's own). */
+  public UploadSettings(
+      long maxSize,
+      int maxConcurrent,
+      Duration expiry,
+      long partSize,
+      Duration stallTimeout,
+      long stallMinBytes) {
+    this(maxSize, maxConcurrent, expiry, partSize, stallTimeout, stallMinBytes, MAX_PART_SIZE);
+  }
 
   public static UploadSettings load(Settings s) {
     long maxSize = s.bytes("REELAY_UPLOAD_MAX_SIZE", 20L << 30);
@@ -45,13 +59,18 @@ public record UploadSettings(
     if (concurrent > 10_000) {
       throw new ConfigException("REELAY_UPLOAD_MAX_CONCURRENT", "must be at most 10000");
     }
+    long singlePutMax = s.bytes("REELAY_UPLOAD_SINGLE_PUT_MAX", MAX_PART_SIZE);
+    if (singlePutMax < 1 || singlePutMax > MAX_PART_SIZE) {
+      throw new ConfigException("REELAY_UPLOAD_SINGLE_PUT_MAX", "must be between 1 byte and 5GiB");
+    }
     return new UploadSettings(
         maxSize,
         (int) concurrent,
         s.duration("REELAY_UPLOAD_EXPIRY", Duration.ofHours(24)),
         partSize,
         s.duration("REELAY_UPLOAD_STALL_TIMEOUT", Duration.ofSeconds(30)),
-        s.bytes("REELAY_UPLOAD_STALL_MIN_BYTES", 16L << 10));
+        s.bytes("REELAY_UPLOAD_STALL_MIN_BYTES", 16L << 10),
+        singlePutMax);
   }
 
   public static UploadSettings defaults() {
@@ -65,7 +84,8 @@ public record UploadSettings(
         .put("expirySeconds", expiry.toSeconds())
         .put("partSize", partSize)
         .put("stallTimeoutMillis", stallTimeout.toMillis())
-        .put("stallMinBytes", stallMinBytes);
+        .put("stallMinBytes", stallMinBytes)
+        .put("singlePutMax", singlePutMax);
   }
 
   public static UploadSettings fromJson(JsonObject json) {
@@ -78,6 +98,7 @@ public record UploadSettings(
         Duration.ofSeconds(json.getLong("expirySeconds")),
         json.getLong("partSize"),
         Duration.ofMillis(json.getLong("stallTimeoutMillis")),
-        json.getLong("stallMinBytes"));
+        json.getLong("stallMinBytes"),
+        json.getLong("singlePutMax", MAX_PART_SIZE));
   }
 }

@@ -21,6 +21,10 @@ import io.reelay.config.ReelayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The S3-compatible object store through the MinIO SDK (path-style). Every call blocks, so each
@@ -42,6 +49,9 @@ public final class ObjectStore {
   private final MinioClient publicSigner;
   private final String bucket;
   private final String region;
+  // Only for ListParts (see listParts), called on worker threads.
+  private final HttpClient listHttp =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public ObjectStore(Vertx vertx, ReelayConfig config) {
     this.vertx = vertx;
@@ -147,6 +157,67 @@ public final class ObjectStore {
         });
   }
 
+  /** A part of a multipart upload as the store lists it. */
+  public record UploadedPart(int number, String etag, long size) {}
+
+  /**
+   * The parts uploaded so far to a multipart upload, in part-number order. Read over a presigned
+   * URL and parsed here: the SDK's parser insists on elements that some S3-compatible stores
+   * (S3Proxy) leave out.
+   */
+  public Future<List<UploadedPart>> listParts(String key, String uploadId) {
+    return blocking(
+        () -> {
+          List<UploadedPart> parts = new ArrayList<>();
+          String marker = "0";
+          while (true) {
+            String url =
+                client.getPresignedObjectUrl(
+                    presignArgs(
+                        Method.GET,
+                        key,
+                        Map.of("uploadId", uploadId, "part-number-marker", marker),
+                        Duration.ofMinutes(5)));
+            HttpResponse<byte[]> resp =
+                listHttp.send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() != 200) {
+              throw new IllegalStateException(
+                  "object store answered " + resp.statusCode() + " to ListParts");
+            }
+            Element root = parseXml(resp.body());
+            NodeList found = root.getElementsByTagName("Part");
+            for (int i = 0; i < found.getLength(); i++) {
+              Element part = (Element) found.item(i);
+              parts.add(
+                  new UploadedPart(
+                      Integer.parseInt(text(part, "PartNumber")),
+                      text(part, "ETag"),
+                      Long.parseLong(text(part, "Size"))));
+            }
+            String next = text(root, "NextPartNumberMarker");
+            if (!"true".equals(text(root, "IsTruncated")) || next == null || next.equals(marker)) {
+              return parts;
+            }
+            marker = next;
+          }
+        });
+  }
+
+  private static Element parseXml(byte[] xml) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    // The answer comes from the network: no DTDs, no external entities.
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    factory.setExpandEntityReferences(false);
+    return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml)).getDocumentElement();
+  }
+
+  private static String text(Element parent, String tag) {
+    NodeList nodes = parent.getElementsByTagName(tag);
+    return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
+  }
+
   /** The object's size, or empty when there is no such object. */
   public Future<Optional<Long>> size(String key) {
     return blocking(
@@ -225,8 +296,23 @@ public final class ObjectStore {
 
   /** A presigned URL on the public endpoint, handed to browsers. */
   public Future<String> presignForClients(Method method, String key, Duration validity) {
+    return presignForClients(method, key, List.of(Map.of()), validity).map(urls -> urls.get(0));
+  }
+
+  /**
+   * Presigned URLs on the public endpoint, one per query (e.g. each part of a multipart upload),
+   * signed in one worker task.
+   */
+  public Future<List<String>> presignForClients(
+      Method method, String key, List<Map<String, String>> queries, Duration validity) {
     return blocking(
-        () -> publicSigner.getPresignedObjectUrl(presignArgs(method, key, Map.of(), validity)));
+        () -> {
+          List<String> urls = new ArrayList<>(queries.size());
+          for (Map<String, String> query : queries) {
+            urls.add(publicSigner.getPresignedObjectUrl(presignArgs(method, key, query, validity)));
+          }
+          return urls;
+        });
   }
 
   private GetPresignedObjectUrlArgs presignArgs(

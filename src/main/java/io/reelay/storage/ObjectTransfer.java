@@ -6,6 +6,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -48,6 +49,21 @@ public final class ObjectTransfer {
                         })
                     .compose(resp -> expect(resp, 200).map(v -> resp.getHeader("ETag")))
                     .eventually(() -> in.close()));
+  }
+
+  /**
+   * Opens a PUT of exactly {@code size} bytes to {@code url}: the caller writes the body (watching
+   * {@code writeQueueFull}) and ends it, then reads the ETag with {@link #etag}. Lets a request
+   * body flow straight into S3 without touching the disk.
+   */
+  public Future<HttpClientRequest> openPut(String url, long size) {
+    return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(url))
+        .map(req -> req.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(size)));
+  }
+
+  /** The ETag the store answers to a PUT opened with {@link #openPut} (after it is ended). */
+  public static Future<String> etag(HttpClientRequest put) {
+    return put.response().compose(resp -> expect(resp, 200).map(v -> resp.getHeader("ETag")));
   }
 
   /** Appends the object at {@code url} to {@code out} (left open); returns the bytes written. */

@@ -1,12 +1,14 @@
 package io.reelay.upload;
 
 import io.minio.http.Method;
+import io.reelay.storage.ObjectTransfer;
 import io.reelay.upload.UploadState.StoredPart;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.streams.ReadStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
- * size. Bytes go to a part file on disk; a full part is sent to S3 while the next one fills, and
- * the body is paused if that next one fills first, so at most one part waits on disk besides the
- * one in flight (plus at most 256 KiB gathered in memory before each file write). The previous
- * request's tail (bytes after the last part, kept as a temporary object) is prepended first.
+ * size. Bytes go to a part file on disk (at most 256 KiB gathered in memory before each file
+ * write). When the body's declared length says it carries a whole part (or the upload's last
+ * bytes), that part also streams from the request straight into its S3 part PUT, and the file is
+ * only a copy kept in case the body breaks before the part is whole (S3 takes a part whole or not
+ * at all): it is never read back unless it becomes the tail. Otherwise (the first part when a tail
+ * must be prepended, the body's last partial part, bodies of unknown length) a full part file is
+ * sent to S3 while the next one fills, and the body is paused if that next one fills first. Either
+ * way at most one part waits on disk besides the one in flight. The previous request's tail (bytes
+ * after the last part, kept as a temporary object) is prepended first.
  *
  * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
  * and whatever is left when the body ends or breaks is stored as the new tail object before the
@@ -39,6 +46,9 @@ final class PartWriter {
   // HTTP bodies arrive in chunks of a few KiB; one file write per chunk would hand tens of
   // thousands of tiny tasks to the worker pool per GB, so chunks are gathered up to this first.
   private static final int STAGE_BYTES = 256 * 1024;
+  // A file's default write queue (128 KiB) is full after every staged block, so the body would
+  // pause until a worker thread ran each write; a few blocks in flight keep it moving.
+  private static final int FILE_QUEUE_BYTES = 4 * STAGE_BYTES;
 
   /** How a write ended. */
   enum Outcome {
@@ -69,6 +79,27 @@ final class PartWriter {
   private final Promise<Result> result = Promise.promise();
   private final List<StoredPart> parts;
   private final List<Path> files = new ArrayList<>();
+  // The body's declared length (Content-Length), or -1 when unknown.
+  private final long bodyLength;
+
+  // A part streamed straight from the body into S3, while its bytes are being written.
+  private HttpClientRequest direct;
+  private long directLeft;
+  private int directNumber;
+  private long directSize;
+  // Bytes of the upload covered by the parts started so far (sent or in flight).
+  private long started;
+  // The uploads chain up to the part before the last one: a new part waits for it, so at most two
+  // parts are in flight at once.
+  private Future<Void> beforeLast = Future.succeededFuture();
+  // The part file holds a copy of a part already streamed to S3: replace it before reuse.
+  private boolean fileSent;
+  // Opened ahead so that part boundaries cost no pause: the next part file, and the next streamed
+  // part's PUT (with its number and size).
+  private Future<PartFile> spare;
+  private Future<HttpClientRequest> prepared;
+  private int preparedNumber;
+  private long preparedSize;
 
   private UploadState state;
   private int nextPart;
@@ -90,6 +121,7 @@ final class PartWriter {
   /**
    * @param state the committed state; the body (paused by the caller) continues at its offset
    * @param endDefinesLength the end of the body is the end of the upload (plain POST)
+   * @param bodyLength the body's declared length, or -1 when it is not known in advance
    */
   PartWriter(
       UploadServices services,
@@ -97,7 +129,8 @@ final class PartWriter {
       UploadState state,
       ReadStream<Buffer> body,
       UploadChecksum checksum,
-      boolean endDefinesLength) {
+      boolean endDefinesLength,
+      long bodyLength) {
     this.services = services;
     this.lock = lock;
     this.state = state;
@@ -109,6 +142,8 @@ final class PartWriter {
     this.maxBytes = limit - state.offset();
     this.parts = new ArrayList<>(state.parts());
     this.nextPart = parts.size() + 1;
+    this.started = parts.stream().mapToLong(StoredPart::size).sum();
+    this.bodyLength = bodyLength;
   }
 
   Future<Result> run() {
@@ -146,7 +181,24 @@ final class PartWriter {
     }
   }
 
+  private record PartFile(Path path, AsyncFile file) {}
+
   private Future<Void> openFile() {
+    return createFile()
+        .map(
+            opened -> {
+              use(opened);
+              return null;
+            });
+  }
+
+  private void use(PartFile opened) {
+    file = opened.file();
+    path = opened.path();
+    fileSize = 0;
+  }
+
+  private Future<PartFile> createFile() {
     Path next = services.tmpDir.resolve(UUID.randomUUID() + ".part");
     files.add(next);
     return services
@@ -163,15 +215,13 @@ final class PartWriter {
                         new OpenOptions().setWrite(true).setCreateNew(true).setRead(false)))
         .map(
             opened -> {
+              opened.setWriteQueueMaxSize(FILE_QUEUE_BYTES);
               opened.exceptionHandler(
                   err -> {
                     failure = err;
                     stop(Outcome.INTERRUPTED);
                   });
-              file = opened;
-              path = next;
-              fileSize = 0;
-              return null;
+              return new PartFile(next, opened);
             });
   }
 
@@ -206,7 +256,7 @@ final class PartWriter {
     Buffer accepted = tooMuch ? buf.slice(0, (int) room) : buf;
     received += accepted.length();
     if (checksum != null) {
-      checksum.update(accepted.getBytes());
+      checksum.update(accepted);
     }
     append(accepted);
     if (tooMuch) {
@@ -222,6 +272,29 @@ final class PartWriter {
         pending = pending == null ? rest : pending.appendBuffer(rest);
         return;
       }
+      if (direct != null) {
+        int n = (int) Math.min(directLeft, buf.length() - pos);
+        Buffer bytes = buf.slice(pos, pos + n);
+        direct.write(bytes);
+        staged.appendBuffer(bytes);
+        fileSize += n;
+        directLeft -= n;
+        pos += n;
+        if (directLeft == 0) {
+          flush();
+          endDirect();
+        } else if (staged.length() >= STAGE_BYTES) {
+          flush();
+        }
+        continue;
+      }
+      if (fileSize == 0) {
+        long whole = directPartSize();
+        if (whole > 0 || fileSent) {
+          startPart(whole);
+          continue;
+        }
+      }
       int n = (int) Math.min(partSize - fileSize, buf.length() - pos);
       staged.appendBuffer(buf, pos, n);
       fileSize += n;
@@ -233,9 +306,166 @@ final class PartWriter {
         flush();
       }
     }
-    if (rotation == null && file.writeQueueFull()) {
+    if (rotation == null
+        && (file.writeQueueFull() || (direct != null && direct.writeQueueFull()))) {
+      // Resumed once both the file and the S3 connection have room.
       pause();
       file.drainHandler(v -> resumeIfIdle());
+      if (direct != null) {
+        direct.drainHandler(v -> resumeIfIdle());
+      }
+    }
+  }
+
+  /**
+   * The size of the next part (from upload offset {@code started}) to stream straight to S3, or 0
+   * when the body does not carry it whole (unknown length, or it ends sooner) and it must go
+   * through the part file alone.
+   */
+  private long directPartSize() {
+    if (bodyLength < 0 || endDefinesLength) {
+      return 0;
+    }
+    long limit = state.lengthKnown() ? state.length() : services.settings.maxSize();
+    long size = Math.min(partSize, limit - started);
+    // The body starts at the committed offset and declares its length.
+    long bodyEnd = state.offset() + bodyLength;
+    return size > 0 && bodyEnd - started >= size ? size : 0;
+  }
+
+  /**
+   * Starts the next part: a fresh part file if the current one holds a part already sent, and the
+   * S3 part PUT the next {@code size} bytes stream to (none when 0); the body waits meanwhile.
+   */
+  private void startPart(long size) {
+    rotation = Promise.promise();
+    pause();
+    Future<Void> fresh = Future.succeededFuture();
+    if (fileSent) {
+      fileSent = false;
+      AsyncFile sentFile = file;
+      Path sentPath = path;
+      Future<PartFile> next = spare != null ? spare : createFile();
+      spare = null;
+      fresh =
+          next.map(
+              opened -> {
+                use(opened);
+                return null;
+              });
+      // S3 has (or is getting) that part: its copy goes once its writes are done.
+      sentFile
+          .close()
+          .compose(v -> services.vertx.fileSystem().delete(sentPath.toString()))
+          .otherwiseEmpty();
+    }
+    if (size == 0) {
+      fresh.onComplete(this::endRotation);
+      return;
+    }
+    int number = nextPart++;
+    started += size;
+    Future<HttpClientRequest> put;
+    if (prepared != null && preparedNumber == number && preparedSize == size) {
+      put = prepared;
+      prepared = null;
+    } else {
+      dropPrepared();
+      put = openPartPut(beforeLast, number, size);
+    }
+    Future.all(fresh, put)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                prepareNext();
+                direct = put.result();
+                directLeft = size;
+                directNumber = number;
+                directSize = size;
+                direct.exceptionHandler(
+                    err -> {
+                      if (failure == null) {
+                        failure = err;
+                      }
+                      stop(Outcome.INTERRUPTED);
+                    });
+              }
+              endRotation(ar.mapEmpty());
+            });
+  }
+
+  /** The S3 PUT of part {@code number}, opened once the uploads before it allow (two in flight). */
+  private Future<HttpClientRequest> openPartPut(Future<Void> gate, int number, long size) {
+    Map<String, String> query =
+        Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(number));
+    return gate.compose(
+            v -> services.store.presign(Method.PUT, state.sourceKey(), query, URL_VALIDITY))
+        .compose(url -> services.transfer.openPut(url, size));
+  }
+
+  /**
+   * While a part streams, opens what the next one needs: a fresh file, and its PUT once the part
+   * before the current one is done (the current one is not ended yet, so that is {@code uploads}).
+   */
+  private void prepareNext() {
+    if (spare == null) {
+      spare = createFile();
+    }
+    long size = directPartSize();
+    if (size > 0 && prepared == null) {
+      preparedNumber = nextPart;
+      preparedSize = size;
+      prepared = openPartPut(uploads, nextPart, size);
+    }
+  }
+
+  /** A PUT opened ahead but not needed: its connection goes back to the pool. */
+  private void dropPrepared() {
+    if (prepared != null) {
+      prepared.onSuccess(
+          put -> {
+            put.exceptionHandler(err -> {});
+            put.reset();
+          });
+      prepared = null;
+    }
+  }
+
+  /** Every byte of the streamed part is written: its ETag is committed once S3 answers. */
+  private void endDirect() {
+    HttpClientRequest put = direct;
+    int number = directNumber;
+    long size = directSize;
+    direct = null;
+    // The file's copy is no tail: the part is whole now.
+    fileSize = 0;
+    fileSent = true;
+    put.end();
+    Future<String> etag = ObjectTransfer.etag(put);
+    beforeLast = uploads;
+    uploads =
+        Future.all(uploads, etag)
+            .compose(
+                v -> {
+                  parts.add(new StoredPart(number, etag.result(), size));
+                  return checksum == null
+                      ? commit(null, 0, state.length())
+                      : Future.<Void>succeededFuture();
+                });
+    uploads.onFailure(
+        err -> {
+          failure = err;
+          stop(Outcome.INTERRUPTED);
+        });
+  }
+
+  /** A streamed part cut short: S3 keeps nothing of it; its bytes are in the file (the tail). */
+  private void abandonDirect() {
+    if (direct != null) {
+      // Our own reset is no failure.
+      direct.exceptionHandler(err -> {});
+      direct.reset();
+      direct = null;
     }
   }
 
@@ -253,7 +483,10 @@ final class PartWriter {
   }
 
   private void resumeIfIdle() {
-    if (!finishing && rotation == null && !file.writeQueueFull()) {
+    if (!finishing
+        && rotation == null
+        && !file.writeQueueFull()
+        && (direct == null || !direct.writeQueueFull())) {
       pausedByUs = false;
       body.resume();
     }
@@ -265,8 +498,10 @@ final class PartWriter {
     pause();
     Path fullPath = path;
     int number = nextPart++;
+    started += partSize;
     Future<Void> closed = file.close();
     Future<Void> ready = Future.all(closed, uploads).mapEmpty();
+    beforeLast = uploads;
     uploads =
         ready
             .compose(v -> uploadPart(fullPath, number, partSize))
@@ -276,28 +511,28 @@ final class PartWriter {
           failure = err;
           stop(Outcome.INTERRUPTED);
         });
-    ready
-        .compose(v -> openFile())
-        .onComplete(
-            ar -> {
-              Promise<Void> done = rotation;
-              rotation = null;
-              if (ar.succeeded()) {
-                Buffer rest = pending;
-                pending = null;
-                if (rest != null && !finishing) {
-                  append(rest);
-                }
-              } else if (failure == null) {
-                failure = ar.cause();
-              }
-              done.complete();
-              if (ar.succeeded()) {
-                resumeIfIdle();
-              } else {
-                stop(Outcome.INTERRUPTED);
-              }
-            });
+    ready.compose(v -> openFile()).onComplete(this::endRotation);
+  }
+
+  /** The body may flow again: the bytes that arrived meanwhile are placed first. */
+  private void endRotation(io.vertx.core.AsyncResult<Void> ar) {
+    Promise<Void> done = rotation;
+    rotation = null;
+    if (ar.succeeded()) {
+      Buffer rest = pending;
+      pending = null;
+      if (rest != null && !finishing) {
+        append(rest);
+      }
+    } else if (failure == null) {
+      failure = ar.cause();
+    }
+    done.complete();
+    if (ar.succeeded()) {
+      resumeIfIdle();
+    } else {
+      stop(Outcome.INTERRUPTED);
+    }
   }
 
   private Future<Void> uploadPart(Path file, int number, long size) {
@@ -362,6 +597,12 @@ final class PartWriter {
     settled
         .compose(
             v -> {
+              abandonDirect();
+              dropPrepared();
+              if (spare != null) {
+                spare.onSuccess(opened -> opened.file().close());
+                spare = null;
+              }
               flush();
               return file.close().otherwiseEmpty();
             })

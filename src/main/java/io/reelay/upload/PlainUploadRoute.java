@@ -130,7 +130,7 @@ final class PlainUploadRoute {
                     .compose(
                         lock -> {
                           writer[0] =
-                              new PartWriter(s, lock.orElseThrow(), state, upload, null, true);
+                              new PartWriter(s, lock.orElseThrow(), state, upload, null, true, -1);
                           return writer[0]
                               .run()
                               .map(result -> new Written(state, lock.get(), result))

@@ -3,26 +3,32 @@ package io.reelay.upload;
 import io.minio.http.Method;
 import io.reelay.auth.Authenticator;
 import io.reelay.auth.Principal;
+import io.reelay.storage.ObjectStore.UploadedPart;
 import io.reelay.upload.UploadState.Kind;
+import io.reelay.upload.UploadState.StoredPart;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Direct-to-S3 uploads: {@code POST /api/uploads/presign} hands out a presigned PUT URL for the
- * source key; the browser PUTs the file straight to the store; {@code POST
- * /api/uploads/{id}/complete} checks the object is there with the declared size and completes the
- * upload like any other.
+ * source key, or, above {@code singlePutMax} (S3 takes at most 5 GiB in one PUT), one presigned URL
+ * per part of an S3 multipart upload; the browser PUTs the bytes straight to the store; {@code POST
+ * /api/uploads/{id}/complete} checks the object (or every part, listed from S3 itself) is there
+ * with the declared size, joins the parts and completes the upload like any other.
  */
 final class PresignRoutes {
-  /** S3 accepts at most 5 GiB in one PUT; larger files go through tus. */
-  static final long MAX_SINGLE_PUT = 5L << 30;
-
   private static final Duration MAX_URL_VALIDITY = Duration.ofDays(7);
 
   private final Supplier<UploadServices> services;
@@ -59,10 +65,6 @@ final class PresignRoutes {
       if (size > s.settings.maxSize()) {
         throw TusRoutes.tooLarge(s);
       }
-      if (size > MAX_SINGLE_PUT) {
-        throw new UploadException(
-            413, "payload_too_large", "presigned uploads are limited to 5 GiB: use tus at /files/");
-      }
       title = TusMetadata.clean(stringField(body, "title", stringField(body, "filename", "")));
     } catch (DecodeException | ClassCastException e) {
       Replies.fail(ctx, UploadException.badRequest("the body is not the expected JSON object"));
@@ -78,17 +80,7 @@ final class PresignRoutes {
     auth.get()
         .require(ctx, Principal.Role.CREATOR)
         .compose(caller -> UploadStarts.start(s, caller, Kind.PRESIGN, size, title, null, validity))
-        .compose(
-            state ->
-                s.store
-                    .presignForClients(Method.PUT, state.sourceKey(), validity)
-                    .map(
-                        url ->
-                            new JsonObject()
-                                .put("videoId", state.id())
-                                .put("url", url)
-                                .put("method", "PUT")
-                                .put("expiresAt", state.expiresAt().toString())))
+        .compose(state -> urls(s, state, validity))
         .onFailure(err -> Replies.fail(ctx, err))
         .onSuccess(
             json ->
@@ -97,6 +89,48 @@ final class PresignRoutes {
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
                     .end(json.encode()));
+  }
+
+  /** The single PUT URL, or the part URLs (with each part's size) of a multipart upload. */
+  private static Future<JsonObject> urls(UploadServices s, UploadState state, Duration validity) {
+    JsonObject reply =
+        new JsonObject()
+            .put("videoId", state.id())
+            .put("method", "PUT")
+            .put("expiresAt", state.expiresAt().toString());
+    if (state.s3UploadId() == null) {
+      return s.store
+          .presignForClients(Method.PUT, state.sourceKey(), validity)
+          .map(url -> reply.put("url", url));
+    }
+    List<Long> sizes = partSizes(state.length(), s.settings.partSize());
+    List<Map<String, String>> queries = new ArrayList<>();
+    for (int i = 1; i <= sizes.size(); i++) {
+      queries.add(Map.of("uploadId", state.s3UploadId(), "partNumber", String.valueOf(i)));
+    }
+    return s.store
+        .presignForClients(Method.PUT, state.sourceKey(), queries, validity)
+        .map(
+            urls -> {
+              JsonArray parts = new JsonArray();
+              for (int i = 0; i < urls.size(); i++) {
+                parts.add(
+                    new JsonObject()
+                        .put("partNumber", i + 1)
+                        .put("size", sizes.get(i))
+                        .put("url", urls.get(i)));
+              }
+              return reply.put("partSize", s.settings.partSize()).put("parts", parts);
+            });
+  }
+
+  /** How a multipart upload of {@code length} bytes is cut: whole parts, then the rest. */
+  static List<Long> partSizes(long length, long partSize) {
+    List<Long> sizes = new ArrayList<>();
+    for (long at = 0; at < length; at += partSize) {
+      sizes.add(Math.min(partSize, length - at));
+    }
+    return sizes;
   }
 
   private static String stringField(JsonObject body, String name, String fallback) {
@@ -129,11 +163,12 @@ final class PresignRoutes {
               return TusRoutes.lockAndCheck(s, id, -1)
                   .compose(
                       locked ->
-                          verify(s, locked.state())
+                          (locked.state().s3UploadId() == null
+                                  ? verify(s, locked.state()).map(locked.state())
+                                  : commitParts(s, locked.state(), locked.lock()))
                               .compose(
-                                  v ->
-                                      new UploadCompletion(s)
-                                          .complete(locked.state(), locked.lock(), null))
+                                  state ->
+                                      new UploadCompletion(s).complete(state, locked.lock(), null))
                               .map(video -> video.toApiJson())
                               .eventually(locked.lock()::release));
             })
@@ -144,6 +179,43 @@ final class PresignRoutes {
                     .setStatusCode(200)
                     .putHeader("Content-Type", "application/json")
                     .end(json.encode()));
+  }
+
+  /**
+   * Lists the parts the client PUT (S3 is the authority, so the client sends no ETags), checks that
+   * each one is there with its size, and commits them: from then on every byte is in S3 and the
+   * sweeper finishes the completion if this request does not.
+   */
+  private static Future<UploadState> commitParts(
+      UploadServices s, UploadState state, UploadLock lock) {
+    List<Long> sizes = partSizes(state.length(), s.settings.partSize());
+    return s.store
+        .listParts(state.sourceKey(), state.s3UploadId())
+        .compose(
+            listed -> {
+              Map<Integer, UploadedPart> byNumber = new HashMap<>();
+              listed.forEach(p -> byNumber.put(p.number(), p));
+              List<StoredPart> parts = new ArrayList<>();
+              List<Integer> wrong = new ArrayList<>();
+              for (int i = 1; i <= sizes.size(); i++) {
+                UploadedPart part = byNumber.get(i);
+                if (part == null || part.size() != sizes.get(i - 1)) {
+                  wrong.add(i);
+                } else {
+                  parts.add(new StoredPart(i, part.etag(), part.size()));
+                }
+              }
+              if (!wrong.isEmpty()) {
+                return Future.failedFuture(
+                    new UploadException(
+                        409,
+                        "parts_missing",
+                        "parts " + wrong + " are missing or have the wrong size: PUT them again"));
+              }
+              UploadState next = state.withProgress(parts, null, 0, state.expiresAt());
+              Instant retry = s.clock.instant().plusSeconds(30);
+              return s.states.commit(next, lock, retry);
+            });
   }
 
   private static Future<Void> verify(UploadServices s, UploadState state) {

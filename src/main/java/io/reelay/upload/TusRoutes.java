@@ -239,6 +239,11 @@ final class TusRoutes {
                 }
                 return Future.failedFuture(offsetMismatch(size));
               }
+              if (found.state().get().kind() != Kind.TUS) {
+                // A presigned upload's bytes go to S3 directly; a plain POST is not resumable.
+                return Future.failedFuture(
+                    new UploadException(409, "conflict", "this is not a tus upload"));
+              }
               if (found.state().get().offset() != offset) {
                 return Future.failedFuture(offsetMismatch(found.state().get().offset()));
               }
@@ -311,7 +316,7 @@ final class TusRoutes {
       int okStatus,
       UploadLock lock) {
     Replies.continueIfExpected(ctx);
-    new PartWriter(s, lock, state, ctx.request(), checksum, false)
+    new PartWriter(s, lock, state, ctx.request(), checksum, false, contentLength(ctx.request()))
         .run()
         .compose(
             result ->

@@ -1,5 +1,7 @@
 package io.reelay.upload;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -51,8 +53,9 @@ final class UploadChecksum {
     }
   }
 
-  void update(byte[] bytes) {
-    digest.update(bytes);
+  void update(Buffer bytes) {
+    // Hashes the buffer's memory in place rather than a copy of it.
+    digest.update(((BufferInternal) bytes).getByteBuf().nioBuffer());
   }
 
   boolean matches() {

@@ -29,8 +29,14 @@ final class UploadCompletion {
    * @param title a title decided at the end (plain POST form field), or null to keep the record's
    */
   Future<Video> complete(UploadState state, UploadLock lock, String title) {
+    long started = System.nanoTime();
+    long[] joinMs = {0};
     return join(state)
-        .compose(v -> services.videos.get(state.id()))
+        .compose(
+            v -> {
+              joinMs[0] = (System.nanoTime() - started) / 1_000_000;
+              return services.videos.get(state.id());
+            })
         .compose(
             found -> {
               Instant now = services.clock.instant();
@@ -60,15 +66,17 @@ final class UploadCompletion {
         .onSuccess(
             video ->
                 LOG.info(
-                    "upload {} complete: {} bytes at {}",
+                    "upload {} complete: {} bytes at {} (joining the parts took {} ms)",
                     video.id(),
                     video.size(),
-                    video.sourceKey()));
+                    video.sourceKey(),
+                    joinMs[0]));
   }
 
   private Future<Void> join(UploadState state) {
     ObjectStore store = services.store;
-    if (state.kind() == Kind.PRESIGN) {
+    if (state.kind() == Kind.PRESIGN && state.s3UploadId() == null) {
+      // PUT in one piece by the client: the object is already there.
       return Future.succeededFuture();
     }
     if (state.parts().isEmpty()) {

@@ -1,6 +1,5 @@
 package io.reelay.upload;
 
-import io.reelay.upload.UploadState.Kind;
 import io.vertx.core.Future;
 
 /** Drops an unfinished upload: its S3 multipart upload, temporary objects and state. */
@@ -9,8 +8,8 @@ final class UploadDiscard {
 
   static Future<Void> discard(UploadServices services, UploadState state, UploadLock lock) {
     Future<Void> bytes =
-        state.kind() == Kind.PRESIGN
-            // The client may have PUT (part of) the object already.
+        state.s3UploadId() == null
+            // A single-PUT presigned upload: the client may have PUT the object already.
             ? services.store.delete(state.sourceKey())
             : services.store.abortMultipart(state.sourceKey(), state.s3UploadId());
     return bytes

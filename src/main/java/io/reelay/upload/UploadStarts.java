@@ -27,8 +27,10 @@ final class UploadStarts {
     String id = UploadIds.next();
     String key = UploadState.sourceKey(id);
     Instant now = s.clock.instant();
+    // A presigned upload the client PUTs in one piece needs no multipart upload.
+    boolean singlePut = kind == Kind.PRESIGN && length <= s.settings.singlePutMax();
     Future<String> multipart =
-        kind == Kind.PRESIGN ? Future.succeededFuture(null) : s.store.createMultipart(key);
+        singlePut ? Future.succeededFuture(null) : s.store.createMultipart(key);
     return multipart.compose(
         uploadId -> {
           UploadState state =

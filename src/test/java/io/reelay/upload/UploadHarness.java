@@ -95,6 +95,12 @@ final class UploadHarness implements AutoCloseable {
         .await(60, TimeUnit.SECONDS);
   }
 
+  /** {@code POST /api/uploads/{id}/complete} as the admin. */
+  Reply completePresigned(String id) throws Exception {
+    return send(
+        HttpMethod.POST, "/api/uploads/" + id + "/complete", Map.of("Authorization", ADMIN), null);
+  }
+
   /** A session token for a user with {@code role} (how the accounts capability stores them). */
   String session(String role) throws Exception {
     String token = UUID.randomUUID().toString();

@@ -278,12 +278,7 @@ class UploadLifecycleTest {
     assertEquals("PUT", p.getString("method"));
     String id = p.getString("videoId");
     assertTrue(UploadIds.valid(id));
-    Reply early =
-        h.send(
-            HttpMethod.POST,
-            "/api/uploads/" + id + "/complete",
-            Map.of("Authorization", ADMIN),
-            null);
+    Reply early = h.completePresigned(id);
     assertEquals(409, early.status(), early.body());
     HttpResponse<String> put =
         HttpClient.newHttpClient()
@@ -293,12 +288,7 @@ class UploadLifecycleTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, put.statusCode(), put.body());
-    Reply done =
-        h.send(
-            HttpMethod.POST,
-            "/api/uploads/" + id + "/complete",
-            Map.of("Authorization", ADMIN),
-            null);
+    Reply done = h.completePresigned(id);
     assertEquals(200, done.status(), done.body());
     assertEquals("processing", done.json().getString("status"));
     assertEquals("Direct", done.json().getString("title"));
