@@ -17,6 +17,7 @@ import io.reelay.testing.TestServices;
 import io.reelay.transcode.TranscodeDispatchVerticle;
 import io.reelay.transcode.TranscodeMessages;
 import io.reelay.transcode.TranscodeWorkerVerticle;
+import io.reelay.upload.UploadIds;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStore;
 import io.vertx.core.DeploymentOptions;
@@ -37,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -100,7 +100,15 @@ final class VodHarness implements AutoCloseable {
 
   /** Stores the source, creates the record as the upload capability would, and announces it. */
   String submit(Path source, JsonObject ladder) throws Exception {
-    String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return submit(source, ladder, "user-1");
+  }
+
+  /**
+   * As {@link #submit(Path, JsonObject)}, owned by {@code owner} (a user id). Ids have the upload
+   * format, so the {@code /api/videos} routes serve them as well.
+   */
+  String submit(Path source, JsonObject ladder, String owner) throws Exception {
+    String id = UploadIds.next();
     String key = "sources/" + id + "/" + source.getFileName();
     minio.uploadObject(
         UploadObjectArgs.builder()
@@ -108,7 +116,7 @@ final class VodHarness implements AutoCloseable {
             .object(key)
             .filename(source.toString())
             .build());
-    putRecord(id, key, Files.size(source), "user-1");
+    putRecord(id, key, Files.size(source), owner);
     announce(id, key, ladder);
     return id;
   }
@@ -166,6 +174,29 @@ final class VodHarness implements AutoCloseable {
     HttpResponse<byte[]> r = get(path);
     assertEquals(200, r.statusCode(), path);
     return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A test-pattern clip with a tone (H.264 + AAC) of {@code size} (e.g. 320x240). */
+  static Path clip(Path dir, String name, String size, int seconds) throws Exception {
+    return VodPipelineTest.ffmpegIn(
+        dir,
+        name,
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=" + size + ":r=25:d=" + seconds,
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:d=" + seconds,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac");
   }
 
   /** Runs the bundled ffmpeg/ffprobe; returns the result. */
