@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * HTTP delivery deployed as in production, sources uploaded to S3 and announced on {@code
  * video.uploaded} the way the upload capability does.
  */
-final class VodHarness implements AutoCloseable {
+public final class VodHarness implements AutoCloseable {
   /** Cheap encodes on the shared 2-core box; 2 s segments so a few seconds give several. */
   static final JsonObject DISPATCH_CONFIG =
       new JsonObject()
@@ -64,7 +64,7 @@ final class VodHarness implements AutoCloseable {
   private final MinioClient minio;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  VodHarness() throws Exception {
+  public VodHarness() throws Exception {
     config = TestServices.config();
     vertx = ReelayVertx.create();
     JsonObject base = TestServices.verticleConfig();
@@ -143,7 +143,7 @@ final class VodHarness implements AutoCloseable {
   }
 
   /** Polls until the video leaves processing (or uploading); returns the record. */
-  JsonObject await(String id, Duration timeout) throws Exception {
+  public JsonObject await(String id, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonObject r = null;
     while (System.nanoTime() < deadline) {
@@ -157,7 +157,7 @@ final class VodHarness implements AutoCloseable {
     throw new AssertionError("video " + id + " still " + r + " after " + timeout);
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
@@ -177,7 +177,7 @@ final class VodHarness implements AutoCloseable {
   }
 
   /** A test-pattern clip with a tone (H.264 + AAC) of {@code size} (e.g. 320x240). */
-  static Path clip(Path dir, String name, String size, int seconds) throws Exception {
+  public static Path clip(Path dir, String name, String size, int seconds) throws Exception {
     return VodPipelineTest.ffmpegIn(
         dir,
         name,
