@@ -74,7 +74,8 @@ public final class AccountsHttpModule implements HttpModule {
     return Future.succeededFuture();
   }
 
-  static JsonObject jsonBody(RoutingContext ctx) {
+  /** The request body as a JSON object, or a 400. */
+  public static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();
       if (body == null) {

@@ -1,5 +1,6 @@
 package io.reelay.auth;
 
+import io.reelay.config.ReelayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,6 +16,22 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PlaybackTokens {
   private final byte[] key;
+
+  /**
+   * The node's tokens: the key is derived from the admin token, which every node of a deployment
+   * shares, so a token signed by one node verifies on any other without another secret to deploy.
+   */
+  public static PlaybackTokens forConfig(ReelayConfig config) {
+    byte[] admin = config.adminToken().orElseThrow().getBytes(StandardCharsets.UTF_8);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(admin, "HmacSHA256"));
+      return new PlaybackTokens(
+          mac.doFinal("reelay playback tokens v1".getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
 
   public PlaybackTokens(byte[] key) {
     if (key.length < 32) {

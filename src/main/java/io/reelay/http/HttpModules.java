@@ -6,6 +6,7 @@ import io.reelay.live.LiveHttpModule;
 import io.reelay.stream.StreamApiModule;
 import io.reelay.upload.UploadHttpModule;
 import io.reelay.viewer.PositionsHttpModule;
+import io.reelay.vod.VodAccessModule;
 import io.reelay.vod.VodDeleteModule;
 import io.reelay.vod.VodMediaModule;
 import io.reelay.web.WebAppHttpModule;
@@ -29,6 +30,7 @@ public final class HttpModules {
         List.of(
             VodMediaModule::new,
             VodDeleteModule::new,
+            VodAccessModule::new,
             LiveHttpModule::new,
             StreamApiModule::new,
             AccountsHttpModule::new,

@@ -6,6 +6,7 @@ import io.reelay.platform.RedisSettings;
 import io.reelay.storage.ObjectStore;
 import io.reelay.storage.ObjectTransfer;
 import io.reelay.video.VideoStore;
+import io.reelay.vod.PlaybackAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -24,6 +25,7 @@ final class UploadServices {
   final ObjectTransfer transfer;
   final UploadStates states;
   final VideoStore videos;
+  final PlaybackAccess playback;
   final UploadEvents events;
   final Path tmpDir;
   final Clock clock = Clock.systemUTC();
@@ -38,6 +40,7 @@ final class UploadServices {
     this.transfer = new ObjectTransfer(vertx);
     this.states = new UploadStates(redis);
     this.videos = new VideoStore(redis);
+    this.playback = PlaybackAccess.forConfig(config, videos);
     this.events = new UploadEvents(vertx, config);
     // Part files are named by random UUIDs, never by ids or client metadata.
     this.tmpDir = config.dataDir().resolve("upload-tmp");

@@ -5,6 +5,7 @@ import io.reelay.auth.Authenticator;
 import io.reelay.auth.Principal;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStatus;
+import io.reelay.vod.PlaybackAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Reading video records: {@code GET /api/videos} (newest first, {@code ?offset=&limit=}), {@code
- * GET /api/videos/{id}}, and {@code GET /api/videos/{id}/source}, the stored original streamed from
- * S3 (owner or admin, {@code Range} supported). While a video uploads, its bytes received come from
+ * Reading video records: {@code GET /api/videos} (newest first, {@code ?offset=&limit=}; public
+ * videos and the caller's own, all for an admin; private ones with signed media URLs), {@code GET
+ * /api/videos/{id}}, and {@code GET /api/videos/{id}/source}, the stored original streamed from S3
+ * (owner or admin, {@code Range} supported). While a video uploads, its bytes received come from
  * the upload state, which moves with every part; the record itself is written only at the start and
  * the end.
  */
@@ -53,8 +55,15 @@ final class VideoRoutes {
       Replies.fail(ctx, e);
       return;
     }
-    s.videos
-        .list(offset, limit)
+    auth.get()
+        .identify(ctx)
+        .compose(
+            caller ->
+                caller.isEmpty()
+                    ? s.videos.listPublic(offset, limit)
+                    : caller.get().isAdmin()
+                        ? s.videos.list(offset, limit)
+                        : s.videos.listPublicAndOwn(caller.get().userId(), offset, limit))
         .compose(
             page -> {
               List<Future<JsonObject>> items = new ArrayList<>();
@@ -88,8 +97,10 @@ final class VideoRoutes {
       Replies.fail(ctx, new UploadException(404, "not_found", "no such video"));
       return;
     }
-    s.videos
-        .get(id)
+    auth.get()
+        .identify(ctx)
+        .compose(
+            caller -> s.videos.get(id).map(v -> v.filter(x -> PlaybackAccess.mayWatch(caller, x))))
         .compose(
             v ->
                 v.isPresent()
@@ -99,9 +110,10 @@ final class VideoRoutes {
         .onSuccess(json -> sendJson(ctx, json));
   }
 
+  /** The API form; a private video's media URLs are signed (only its watchers get here). */
   private static Future<JsonObject> withProgress(UploadServices s, Video video) {
     if (video.status() != VideoStatus.UPLOADING) {
-      return Future.succeededFuture(video.toApiJson());
+      return Future.succeededFuture(s.playback.apiJson(video, video.toApiJson()));
     }
     return s.states
         .get(video.id())

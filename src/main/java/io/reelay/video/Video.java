@@ -10,6 +10,7 @@ import java.util.Objects;
  * thumbnail); it is stored and returned as is.
  *
  * @param size the source size in bytes, or -1 while it is not known yet (deferred length)
+ * @param visibility who may list and watch it (public unless its owner says otherwise)
  * @param progress 0..1 of the current phase: bytes received while uploading, transcoding after
  */
 public record Video(
@@ -24,7 +25,8 @@ public record Video(
     String sourceKey,
     Instant createdAt,
     Instant updatedAt,
-    JsonObject media) {
+    JsonObject media,
+    Visibility visibility) {
 
   public Video {
     Objects.requireNonNull(id, "id");
@@ -33,6 +35,7 @@ public record Video(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     title = title == null ? "" : title;
+    visibility = visibility == null ? Visibility.PUBLIC : visibility;
     media = media == null ? new JsonObject() : media.copy();
     progress = Math.max(0, Math.min(1, progress));
   }
@@ -41,7 +44,7 @@ public record Video(
   public static Video uploading(
       String id, String title, String owner, long size, String sourceKey, Instant now) {
     return new Video(
-        id, title, owner, VideoStatus.UPLOADING, null, 0, size, 0, sourceKey, now, now, null);
+        id, title, owner, VideoStatus.UPLOADING, null, 0, size, 0, sourceKey, now, now, null, null);
   }
 
   @Override
@@ -52,7 +55,19 @@ public record Video(
   public Video withReceived(long bytesReceived, long size, Instant now) {
     double p = size > 0 ? (double) bytesReceived / size : 0;
     return new Video(
-        id, title, owner, status, error, p, size, bytesReceived, sourceKey, createdAt, now, media);
+        id,
+        title,
+        owner,
+        status,
+        error,
+        p,
+        size,
+        bytesReceived,
+        sourceKey,
+        createdAt,
+        now,
+        media,
+        visibility);
   }
 
   public Video withTitle(String newTitle, Instant now) {
@@ -68,7 +83,8 @@ public record Video(
         sourceKey,
         createdAt,
         now,
-        media);
+        media,
+        visibility);
   }
 
   /** The source is complete in the store: transcoding comes next. */
@@ -85,7 +101,25 @@ public record Video(
         sourceKey,
         createdAt,
         now,
-        media);
+        media,
+        visibility);
+  }
+
+  public Video withVisibility(Visibility newVisibility, Instant now) {
+    return new Video(
+        id,
+        title,
+        owner,
+        status,
+        error,
+        progress,
+        size,
+        bytesReceived,
+        sourceKey,
+        createdAt,
+        now,
+        media,
+        newVisibility);
   }
 
   public Video failed(String reason, Instant now) {
@@ -101,7 +135,8 @@ public record Video(
         sourceKey,
         createdAt,
         now,
-        media);
+        media,
+        visibility);
   }
 
   public Video withMedia(JsonObject newMedia, Instant now) {
@@ -117,7 +152,13 @@ public record Video(
         sourceKey,
         createdAt,
         now,
-        newMedia);
+        newMedia,
+        visibility);
+  }
+
+  /** Whether {@code userId} (an admin when {@code admin}) may find and watch this video. */
+  public boolean watchableBy(String userId, boolean admin) {
+    return visibility != Visibility.PRIVATE || admin || owner.equals(userId);
   }
 
   /** The stored form (everything, including the source key). */
@@ -134,7 +175,8 @@ public record Video(
         .put("sourceKey", sourceKey)
         .put("createdAt", createdAt.toString())
         .put("updatedAt", updatedAt.toString())
-        .put("media", media);
+        .put("media", media)
+        .put("visibility", visibility.wire());
   }
 
   public static Video fromJson(JsonObject json) {
@@ -150,7 +192,8 @@ public record Video(
         json.getString("sourceKey"),
         Instant.parse(json.getString("createdAt")),
         Instant.parse(json.getString("updatedAt")),
-        json.getJsonObject("media"));
+        json.getJsonObject("media"),
+        Visibility.fromWire(json.getString("visibility")));
   }
 
   /**
@@ -163,6 +206,7 @@ public record Video(
             .put("id", id)
             .put("title", title)
             .put("owner", owner)
+            .put("visibility", visibility.wire())
             .put("status", status.wire())
             .put("error", error)
             .put("progress", progress)

@@ -6,7 +6,9 @@ import io.minio.http.Method;
 import io.reelay.config.ReelayConfig;
 import io.reelay.http.ApiErrors;
 import io.reelay.http.HttpModule;
+import io.reelay.platform.RedisSettings;
 import io.reelay.storage.ObjectStore;
+import io.reelay.video.VideoStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -18,6 +20,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,10 +33,15 @@ import java.util.regex.Pattern;
  * If-None-Match} (304) itself; this module adds the content type, caching policy and errors.
  *
  * <p>Paths are checked before anything touches storage: only the names the packager writes are
- * served, so {@code ..}, encoded slashes or absurd lengths end as 400/404 right here.
+ * served, so {@code ..}, encoded slashes or absurd lengths end as 400/404 right here. Then {@link
+ * PlaybackAccess} decides: a private video's files need a signed token (403 without one); the
+ * playlists served to a signed request pass the token on to every URL they name.
  */
 public final class VodMediaModule implements HttpModule {
-  private static final int MAX_URI = 256;
+  private static final int MAX_PATH = 256;
+
+  /** Path, and a query with room for a playback token. */
+  private static final int MAX_URI = 1024;
 
   /** Playlists are read whole to set their cache policy; no real one comes near this. */
   private static final int MAX_PLAYLIST_BYTES = 4 << 20;
@@ -50,10 +59,14 @@ public final class VodMediaModule implements HttpModule {
   private HttpClient s3;
   private MinioClient minio;
   private String bucket;
+  private Redis redisClient;
+  private PlaybackAccess access;
 
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
     s3 = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
+    redisClient = Redis.createClient(vertx, RedisSettings.options(config));
+    access = PlaybackAccess.forConfig(config, new VideoStore(RedisAPI.api(redisClient)));
     return vertx
         .executeBlocking(() -> new ObjectStore(vertx, config))
         .map(
@@ -71,6 +84,7 @@ public final class VodMediaModule implements HttpModule {
     int q = uri.indexOf('?');
     String path = q >= 0 ? uri.substring(0, q) : uri;
     if (uri.length() > MAX_URI
+        || path.length() > MAX_PATH
         || path.contains("..")
         || path.contains("%")
         || path.contains("\\")) {
@@ -82,8 +96,36 @@ public final class VodMediaModule implements HttpModule {
       ApiErrors.send(ctx.response(), 404, "not_found", null);
       return;
     }
+    String id = m.group(1);
     String name = m.group(2);
-    String key = VodKeys.key(m.group(1), name);
+    String token = ctx.request().getParam(PlaybackAccess.TOKEN_PARAM);
+    access
+        .check(id, path, token)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            decision -> {
+              switch (decision) {
+                case TOKEN_REQUIRED ->
+                    ApiErrors.send(
+                        ctx.response(),
+                        403,
+                        "playback_token_required",
+                        "this video is private: its media need a signed playback token");
+                case TOKEN_INVALID ->
+                    ApiErrors.send(
+                        ctx.response(),
+                        403,
+                        "playback_token_invalid",
+                        "the playback token is expired, altered or for another video");
+                case SIGNED -> fetch(vertx, ctx, id, name, token);
+                case OPEN -> fetch(vertx, ctx, id, name, null);
+              }
+            });
+  }
+
+  /** Proxies the object; {@code token} (when signed) goes on into the playlist's URLs. */
+  private void fetch(Vertx vertx, RoutingContext ctx, String id, String name, String token) {
+    String key = VodKeys.key(id, name);
     boolean playlist = MediaTypes.isPlaylist(name);
     HttpMethod method = ctx.request().method();
     vertx
@@ -107,7 +149,7 @@ public final class VodMediaModule implements HttpModule {
               }
               return s3.request(opts).compose(req -> req.send());
             })
-        .onSuccess(resp -> respond(ctx, resp, name, playlist))
+        .onSuccess(resp -> respond(ctx, resp, name, playlist, token))
         .onFailure(ctx::fail);
   }
 
@@ -118,7 +160,8 @@ public final class VodMediaModule implements HttpModule {
     }
   }
 
-  private void respond(RoutingContext ctx, HttpClientResponse resp, String name, boolean playlist) {
+  private void respond(
+      RoutingContext ctx, HttpClientResponse resp, String name, boolean playlist, String token) {
     HttpServerResponse out = ctx.response();
     int status = resp.statusCode();
     switch (status) {
@@ -190,14 +233,22 @@ public final class VodMediaModule implements HttpModule {
               String text = body.toString();
               // An EVENT playlist grows: clients must re-fetch it; a finished one is stable.
               boolean growing = text.contains("#EXT-X-PLAYLIST-TYPE:EVENT");
-              out.putHeader(HttpHeaders.CACHE_CONTROL, growing ? EVENT_PLAYLIST : VOD_PLAYLIST);
-              out.end(body); // compressed by the server when the client accepts gzip
+              String policy = growing ? EVENT_PLAYLIST : VOD_PLAYLIST;
+              if (token == null) {
+                out.putHeader(HttpHeaders.CACHE_CONTROL, policy);
+                out.end(body); // compressed by the server when the client accepts gzip
+                return;
+              }
+              // The signed copy names the token: for this viewer's cache only.
+              out.putHeader(HttpHeaders.CACHE_CONTROL, policy.replace("public", "private"));
+              out.end(SignedPlaylists.sign(name, text, PlaybackAccess.TOKEN_PARAM + "=" + token));
             })
         .onFailure(ctx::fail);
   }
 
   @Override
   public Future<Void> close() {
-    return s3 == null ? Future.succeededFuture() : s3.close();
+    Future<Void> redis = redisClient == null ? Future.succeededFuture() : redisClient.close();
+    return s3 == null ? redis : Future.all(redis, s3.close()).mapEmpty();
   }
 }

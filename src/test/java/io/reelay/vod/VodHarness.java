@@ -17,6 +17,7 @@ import io.reelay.testing.TestServices;
 import io.reelay.transcode.TranscodeDispatchVerticle;
 import io.reelay.transcode.TranscodeMessages;
 import io.reelay.transcode.TranscodeWorkerVerticle;
+import io.reelay.upload.UploadIds;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStore;
 import io.vertx.core.DeploymentOptions;
@@ -37,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * HTTP delivery deployed as in production, sources uploaded to S3 and announced on {@code
  * video.uploaded} the way the upload capability does.
  */
-final class VodHarness implements AutoCloseable {
+public final class VodHarness implements AutoCloseable {
   /** Cheap encodes on the shared 2-core box; 2 s segments so a few seconds give several. */
   static final JsonObject DISPATCH_CONFIG =
       new JsonObject()
@@ -64,7 +64,7 @@ final class VodHarness implements AutoCloseable {
   private final MinioClient minio;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  VodHarness() throws Exception {
+  public VodHarness() throws Exception {
     config = TestServices.config();
     vertx = ReelayVertx.create();
     JsonObject base = TestServices.verticleConfig();
@@ -100,7 +100,15 @@ final class VodHarness implements AutoCloseable {
 
   /** Stores the source, creates the record as the upload capability would, and announces it. */
   String submit(Path source, JsonObject ladder) throws Exception {
-    String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return submit(source, ladder, "user-1");
+  }
+
+  /**
+   * As {@link #submit(Path, JsonObject)}, owned by {@code owner} (a user id). Ids have the upload
+   * format, so the {@code /api/videos} routes serve them as well.
+   */
+  String submit(Path source, JsonObject ladder, String owner) throws Exception {
+    String id = UploadIds.next();
     String key = "sources/" + id + "/" + source.getFileName();
     minio.uploadObject(
         UploadObjectArgs.builder()
@@ -108,7 +116,7 @@ final class VodHarness implements AutoCloseable {
             .object(key)
             .filename(source.toString())
             .build());
-    putRecord(id, key, Files.size(source), "user-1");
+    putRecord(id, key, Files.size(source), owner);
     announce(id, key, ladder);
     return id;
   }
@@ -135,7 +143,7 @@ final class VodHarness implements AutoCloseable {
   }
 
   /** Polls until the video leaves processing (or uploading); returns the record. */
-  JsonObject await(String id, Duration timeout) throws Exception {
+  public JsonObject await(String id, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonObject r = null;
     while (System.nanoTime() < deadline) {
@@ -149,7 +157,7 @@ final class VodHarness implements AutoCloseable {
     throw new AssertionError("video " + id + " still " + r + " after " + timeout);
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
@@ -166,6 +174,29 @@ final class VodHarness implements AutoCloseable {
     HttpResponse<byte[]> r = get(path);
     assertEquals(200, r.statusCode(), path);
     return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A test-pattern clip with a tone (H.264 + AAC) of {@code size} (e.g. 320x240). */
+  public static Path clip(Path dir, String name, String size, int seconds) throws Exception {
+    return VodPipelineTest.ffmpegIn(
+        dir,
+        name,
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=" + size + ":r=25:d=" + seconds,
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:d=" + seconds,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac");
   }
 
   /** Runs the bundled ffmpeg/ffprobe; returns the result. */
