@@ -13,18 +13,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The map step: from a probed source to its jobs. Audio first (one job, needed by every playlist),
- * then thumbnails, then the video chunks in order, so the first segments become playable early.
- * Pure: no I/O.
+ * The map step: from a probed source to its jobs. The audio (one job, needed by every playlist) and
+ * a short first chunk first, then thumbnails, then the other chunks in order, so the first segments
+ * become playable early. Pure: no I/O.
  */
 final class TranscodePlanner {
   private TranscodePlanner() {}
 
   /**
-   * The plan as stored in Redis, and the jobs to publish now. Chunk jobs beyond the first {@code
-   * chunksInFlight} wait in the plan ({@code pendingJobs}); the reducer releases one as each chunk
-   * finishes. Kafka does not keep order across partitions, so queueing every chunk at once would
-   * let a worker start anywhere in the video; the window keeps the first segments first.
+   * The plan as stored in Redis, and the jobs to publish now: the audio and the first chunk. The
+   * others wait in the plan ({@code pendingJobs}); the reducer releases them, {@code
+   * chunksInFlight} chunks ahead of the finished ones. Kafka does not keep order across partitions,
+   * so queueing every chunk at once would let a worker start anywhere in the video; the window
+   * keeps the first segments first.
    */
   record Planned(JsonObject plan, List<TranscodeJob> jobs) {}
 
@@ -38,7 +39,12 @@ final class TranscodePlanner {
     int segmentFrames = 0;
     if (!ladder.rungs().isEmpty()) {
       ChunkPlan chunks =
-          ChunkPlan.create(info, ladder, settings.segmentSeconds(), settings.segmentsPerChunk());
+          ChunkPlan.create(
+              info,
+              ladder,
+              settings.segmentSeconds(),
+              settings.segmentsPerChunk(),
+              settings.firstChunkSegments());
       segmentFrames = chunks.segmentFrames();
       totalFrames = chunks.totalFrames();
       // Audio segments must share the video grid exactly: whole frames, not nominal seconds.
@@ -57,25 +63,26 @@ final class TranscodePlanner {
           new TranscodeJob(
               videoId, "audio", JobKind.AUDIO, sourceKey, ladder, null, segmentSeconds));
     }
+    if (!jobs.isEmpty()) {
+      ordered.add(jobs.get(0));
+    }
     if (info.hasVideo()) {
       ordered.add(
           new TranscodeJob(
               videoId, "thumbnails", JobKind.THUMBNAILS, sourceKey, ladder, null, segmentSeconds));
     }
-    ordered.addAll(jobs);
+    ordered.addAll(jobs.subList(Math.min(1, jobs.size()), jobs.size()));
     JsonArray all = new JsonArray();
     ordered.forEach(j -> all.add(j.jobId()));
+    // Only the audio and the first chunk run at first: nothing plays without both. The reducer
+    // releases the rest once they are in; the thumbnails too, as no viewer waits for them.
     List<TranscodeJob> now = new ArrayList<>();
     JsonArray pending = new JsonArray();
-    int chunksQueued = 0;
-    // Nothing is playable before the audio: until it is in, only one chunk runs beside it.
-    int window = ladder.audio() != null ? 1 : settings.chunksInFlight();
     for (TranscodeJob j : ordered) {
-      if (j.kind() == JobKind.VIDEO && chunksQueued >= window) {
-        pending.add(j.toJson());
-      } else {
+      if (jobs.isEmpty() || j.kind() == JobKind.AUDIO || j == jobs.get(0)) {
         now.add(j);
-        chunksQueued += j.kind() == JobKind.VIDEO ? 1 : 0;
+      } else {
+        pending.add(j.toJson());
       }
     }
     JsonObject plan =

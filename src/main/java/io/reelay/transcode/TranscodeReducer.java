@@ -79,27 +79,34 @@ final class TranscodeReducer {
   }
 
   /**
-   * Keeps {@code chunksInFlight} chunk jobs queued ahead of the finished ones. The reducer sees a
-   * video's events one at a time, so the plan's read-modify-write is safe; a crash between the send
-   * and the plan update only re-sends jobs, which are idempotent.
+   * Releases held jobs: none until the first chunk and the audio are in (the first playable), then
+   * the thumbnails and {@code chunksInFlight} chunk jobs queued ahead of the finished ones. The
+   * reducer sees a video's events one at a time, so the plan's read-modify-write is safe; a crash
+   * between the send and the plan update only re-sends jobs, which are idempotent.
    */
   private Future<Void> release(String id, JsonObject plan, Map<String, JsonObject> results) {
     JsonArray pending = plan.getJsonArray("pendingJobs", new JsonArray());
-    if (pending.isEmpty()) {
+    JsonArray videoJobs = plan.getJsonArray("videoJobs");
+    boolean playable =
+        (videoJobs.isEmpty() || results.containsKey(videoJobs.getString(0)))
+            && (!plan.getBoolean("hasAudio") || results.containsKey("audio"));
+    if (pending.isEmpty() || !playable) {
       return Future.succeededFuture();
     }
-    long chunksDone = results.keySet().stream().filter(k -> k.startsWith("v")).count();
-    int queued = plan.getJsonArray("videoJobs").size() - pending.size();
-    boolean audioPending = plan.getBoolean("hasAudio") && !results.containsKey("audio");
-    int window = audioPending ? 1 : plan.getInteger("chunksInFlight", 4);
-    long wanted = chunksDone + window - queued;
-    if (wanted <= 0) {
-      return Future.succeededFuture();
-    }
-    int n = (int) Math.min(wanted, pending.size());
+    long chunksDone = results.keySet().stream().filter(videoJobs::contains).count();
+    long chunksHeld = pending.stream().filter(j -> isVideo((JsonObject) j)).count();
+    long chunksQueued = videoJobs.size() - chunksHeld;
+    long room = chunksDone + plan.getInteger("chunksInFlight", 4) - chunksQueued;
     List<Future<?>> sent = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      JsonObject job = pending.getJsonObject(i);
+    JsonArray rest = new JsonArray();
+    for (Object o : pending) {
+      JsonObject job = (JsonObject) o;
+      boolean video = isVideo(job);
+      if (video && room <= 0) {
+        rest.add(job);
+        continue;
+      }
+      room -= video ? 1 : 0;
       sent.add(
           producer.send(
               KafkaProducerRecord.create(
@@ -107,9 +114,15 @@ final class TranscodeReducer {
                   TranscodeMessages.TranscodeJob.fromJson(job).kafkaKey(),
                   job.encode())));
     }
-    JsonArray rest = new JsonArray(pending.getList().subList(n, pending.size()));
+    if (sent.isEmpty()) {
+      return Future.succeededFuture();
+    }
     plan.put("pendingJobs", rest);
     return Future.all(sent).compose(v -> state.putPlan(id, plan));
+  }
+
+  private static boolean isVideo(JsonObject job) {
+    return TranscodeMessages.JobKind.VIDEO.name().equals(job.getString("kind"));
   }
 
   private Future<?> advance(String id, JsonObject plan, Map<String, JsonObject> results) {

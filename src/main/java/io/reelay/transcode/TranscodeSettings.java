@@ -12,13 +12,15 @@ import java.util.Set;
  * REELAY_TRANSCODE_DISPATCH_CONFIG}) and, per video, from the {@code ladder} object of its uploaded
  * event. Keys: {@code rungs} ([{name, height, bitrateKbps}]), {@code maxFrameRate}, {@code
  * x264Preset}, {@code profile}, {@code audioBitrate}, {@code allowAudioCopy}, {@code
- * segmentSeconds}, {@code segmentsPerChunk}, {@code maxAttempts}. Out-of-range values are rejected
- * with a message naming the key.
+ * segmentSeconds}, {@code segmentsPerChunk}, {@code firstChunkSegments} (the first chunk is short,
+ * so the video is playable soon), {@code maxAttempts}, {@code chunksInFlight}. Out-of-range values
+ * are rejected with a message naming the key.
  */
 public record TranscodeSettings(
     LadderConfig ladder,
     double segmentSeconds,
     int segmentsPerChunk,
+    int firstChunkSegments,
     int maxAttempts,
     int chunksInFlight) {
 
@@ -26,7 +28,7 @@ public record TranscodeSettings(
       Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower");
 
   public static TranscodeSettings defaults() {
-    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 2, 3, 4);
+    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 2, 1, 3, 4);
   }
 
   /** {@code base} with the keys present in {@code json} replaced. */
@@ -68,6 +70,8 @@ public record TranscodeSettings(
     require(seg >= 1 && seg <= 10, "segmentSeconds: 1..10");
     int perChunk = json.getInteger("segmentsPerChunk", base.segmentsPerChunk);
     require(perChunk >= 1 && perChunk <= 100, "segmentsPerChunk: 1..100");
+    int first = json.getInteger("firstChunkSegments", base.firstChunkSegments);
+    require(first >= 1 && first <= 100, "firstChunkSegments: 1..100");
     int attempts = json.getInteger("maxAttempts", base.maxAttempts);
     require(attempts >= 1 && attempts <= 10, "maxAttempts: 1..10");
     int inFlight = json.getInteger("chunksInFlight", base.chunksInFlight);
@@ -76,6 +80,7 @@ public record TranscodeSettings(
         new LadderConfig(rungs, maxFps, preset, profile, audioBitrate, copy),
         seg,
         perChunk,
+        first,
         attempts,
         inFlight);
   }

@@ -32,24 +32,30 @@ class TranscodePlannerTest {
           new MediaInfo.Audio("aac", "LC", 48_000, 2, "stereo"));
 
   @Test
-  @DisplayName("audio and thumbnails first, then a window of chunks; the rest wait in the plan")
+  @DisplayName("audio and a one-segment first chunk first; thumbnails and the other chunks wait")
   void window() {
     TranscodeSettings s =
         TranscodeSettings.merge(
             TranscodeSettings.defaults(), new JsonObject().put("chunksInFlight", 2));
     TranscodePlanner.Planned p = TranscodePlanner.plan("vid", "sources/vid/a.mp4", INFO, s);
     assertEquals(
-        List.of("audio", "thumbnails", "v00000"),
+        List.of("audio", "v00000"),
         p.jobs().stream().map(TranscodeMessages.TranscodeJob::jobId).toList());
-    // 40 s in 4 s segments, 2 per chunk: 5 chunks; one beside the audio until it is in, 4 wait.
-    assertEquals(5, p.plan().getJsonArray("videoJobs").size());
-    assertEquals(7, p.plan().getJsonArray("jobs").size());
-    assertEquals(4, p.plan().getJsonArray("pendingJobs").size());
+    assertEquals(1, p.jobs().get(1).chunk().segmentCount());
+    // 40 s in 4 s segments: a first chunk of 1, then 2 per chunk: 6 chunks; 5 wait with the
+    // thumbnails until the first chunk and the audio are in.
+    assertEquals(6, p.plan().getJsonArray("videoJobs").size());
+    assertEquals(8, p.plan().getJsonArray("jobs").size());
+    assertEquals(
+        List.of("thumbnails", "v00001", "v00002", "v00003", "v00004", "v00005"),
+        p.plan().getJsonArray("pendingJobs").stream()
+            .map(j -> ((JsonObject) j).getString("jobId"))
+            .toList());
     TranscodeMessages.TranscodeJob third =
         TranscodeMessages.TranscodeJob.fromJson(
-            p.plan().getJsonArray("pendingJobs").getJsonObject(1));
+            p.plan().getJsonArray("pendingJobs").getJsonObject(2));
     assertEquals("v00002", third.jobId());
-    assertEquals(480, third.chunk().startFrame()); // segment 4 * 4 s * 30 fps
+    assertEquals(360, third.chunk().startFrame()); // segment 3 * 4 s * 30 fps
     assertEquals(4, third.ladder().rungs().size());
     assertEquals(4.0, third.segmentSeconds(), 1e-9);
   }

@@ -343,6 +343,33 @@ class VodPipelineTest {
   }
 
   @Test
+  @DisplayName("HEVC/AAC in Matroska decodes and is transcoded to H.264/AAC")
+  void mkvHevc() throws Exception {
+    Path src =
+        ffmpeg(
+            "hevc.mkv",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x240:r=30:d=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:d=3",
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-x265-params",
+            "log-level=error",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac");
+    checkPlayable(src, SMALL_LADDER, 3, 30, true, 2, "landscape");
+  }
+
+  @Test
   @DisplayName("non-media inputs fail their video within seconds with a readable reason")
   void badInputsFailFast() throws Exception {
     Path text = tmp.resolve("notes.mp4");

@@ -52,7 +52,23 @@ public record ChunkPlan(
 
   public static ChunkPlan create(
       double durationSeconds, Rational frameRate, double segmentSeconds, int segmentsPerChunk) {
-    if (!(durationSeconds > 0) || !(segmentSeconds > 0) || segmentsPerChunk < 1) {
+    return create(durationSeconds, frameRate, segmentSeconds, segmentsPerChunk, segmentsPerChunk);
+  }
+
+  /**
+   * Like {@link #create(double, Rational, double, int)}, with a first chunk of {@code
+   * firstChunkSegments}: a short first chunk is done soonest, so the video becomes playable early.
+   */
+  public static ChunkPlan create(
+      double durationSeconds,
+      Rational frameRate,
+      double segmentSeconds,
+      int segmentsPerChunk,
+      int firstChunkSegments) {
+    if (!(durationSeconds > 0)
+        || !(segmentSeconds > 0)
+        || segmentsPerChunk < 1
+        || firstChunkSegments < 1) {
       throw new IllegalArgumentException("duration, segment length and chunk size must be > 0");
     }
     long total = Math.max(1, Math.round(durationSeconds * frameRate.value()));
@@ -63,12 +79,14 @@ public record ChunkPlan(
           new Segment(segments.size(), f, (int) Math.min(segFrames, total - f), frameRate));
     }
     List<Chunk> chunks = new ArrayList<>();
-    for (int s = 0; s < segments.size(); s += segmentsPerChunk) {
-      int count = Math.min(segmentsPerChunk, segments.size() - s);
+    for (int s = 0; s < segments.size(); ) {
+      int count =
+          Math.min(chunks.isEmpty() ? firstChunkSegments : segmentsPerChunk, segments.size() - s);
       long start = segments.get(s).startFrame();
       Segment last = segments.get(s + count - 1);
       long frames = last.startFrame() + last.frameCount() - start;
       chunks.add(new Chunk(chunks.size(), s, count, start, frames, segFrames, frameRate));
+      s += count;
     }
     return new ChunkPlan(frameRate, total, segFrames, segments, chunks);
   }
@@ -77,5 +95,20 @@ public record ChunkPlan(
   public static ChunkPlan create(
       MediaInfo info, Ladder ladder, double segmentSeconds, int segmentsPerChunk) {
     return create(info.durationSeconds(), ladder.frameRate(), segmentSeconds, segmentsPerChunk);
+  }
+
+  /** Plan for a ladder's output frame rate, with a first chunk of {@code firstChunkSegments}. */
+  public static ChunkPlan create(
+      MediaInfo info,
+      Ladder ladder,
+      double segmentSeconds,
+      int segmentsPerChunk,
+      int firstChunkSegments) {
+    return create(
+        info.durationSeconds(),
+        ladder.frameRate(),
+        segmentSeconds,
+        segmentsPerChunk,
+        firstChunkSegments);
   }
 }

@@ -83,6 +83,11 @@ public final class Thumbnails {
     StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile());
         Java2DFrameConverter conv = new Java2DFrameConverter()) {
+      // Let swscale convert straight to the tile size (in coded orientation, SAR applied): much
+      // cheaper than full-size RGB frames scaled down in Java2D.
+      boolean swap = v.rotation() == 90 || v.rotation() == 270;
+      g.setImageWidth(swap ? th : tw);
+      g.setImageHeight(swap ? tw : th);
       g.start();
       Files.createDirectories(outDir);
       for (int sheetStart = 0; sheetStart < tiles; sheetStart += perSheet) {

@@ -240,5 +240,12 @@ class ProbeAndLadderTest {
     ChunkPlan ntsc = ChunkPlan.create(9.0, Rational.of(30000, 1001), 4.0, 3);
     assertEquals(120, ntsc.segmentFrames());
     assertEquals(4.004, ntsc.segments().get(0).durationSeconds(), 1e-9);
+    // A short first chunk, then whole chunks: segments 0 | 1 2 | 3 4 | 5.
+    ChunkPlan quick = ChunkPlan.create(21.0, Rational.of(25, 1), 4.0, 2, 1);
+    assertEquals(
+        List.of(1, 2, 2, 1), quick.chunks().stream().map(ChunkPlan.Chunk::segmentCount).toList());
+    assertEquals(
+        List.of(0, 1, 3, 5), quick.chunks().stream().map(ChunkPlan.Chunk::firstSegment).toList());
+    assertEquals(100, quick.chunks().get(1).startFrame());
   }
 }
