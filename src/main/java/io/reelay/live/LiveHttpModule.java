@@ -134,7 +134,8 @@ public final class LiveHttpModule implements HttpModule {
 
   private void mpd(RoutingContext ctx) {
     existing(streamId(ctx))
-        .map(s -> LivePlaylists.dash(s, Instant.now(), "/api/time").toXml())
+        .compose(
+            s -> rungs(s).map(v -> LivePlaylists.dash(s, v, Instant.now(), "/api/time").toXml()))
         .onSuccess(
             xml -> {
               ctx.response()

@@ -156,6 +156,15 @@ public final class LivePlaylists {
 
   /** A dynamic MPD over the same segments; times on a millisecond timeline from stream start. */
   public static Mpd dash(LiveState state, Instant now, String timeUrl) {
+    return dash(state, LiveRungs.View.EMPTY, now, timeUrl);
+  }
+
+  /**
+   * As {@link #dash(LiveState, Instant, String)}, with the transcoded rungs as further
+   * representations of the video adaptation set (same timeline: their segments mirror the
+   * source's).
+   */
+  public static Mpd dash(LiveState state, LiveRungs.View rungs, Instant now, String timeUrl) {
     List<AdaptationSet> sets = new ArrayList<>();
     double window = 0;
     double maxSegment = state.segmentTarget();
@@ -174,10 +183,12 @@ public final class LivePlaylists {
       }
       window = Math.max(window, span);
       LiveState.SegmentEntry last = r.segments().get(r.segments().size() - 1);
+      List<Representation> rungReps = r.video() ? rungRepresentations(r, rungs) : List.of();
+      String dir = rungReps.isEmpty() ? r.name() : "$RepresentationID$";
       SegmentTemplate template =
           SegmentTemplate.builder(1000)
-              .initialization(r.name() + "/" + initName(last.initGeneration()))
-              .media(r.name() + "/seg-$Number%05d$.m4s")
+              .initialization(dir + "/" + initName(last.initGeneration()))
+              .media(dir + "/seg-$Number%05d$.m4s")
               .startNumber(r.segments().get(0).msn())
               .timeline(SegmentTimeline.of(timeline))
               .build();
@@ -191,7 +202,9 @@ public final class LivePlaylists {
         rep.audioSamplingRate(r.sampleRate());
         set = AdaptationSet.audio("und").audioChannels(Math.max(1, r.channels()));
       }
-      sets.add(set.segmentTemplate(template).addRepresentation(rep.build()).build());
+      set.segmentTemplate(template).addRepresentation(rep.build());
+      rungReps.forEach(set::addRepresentation);
+      sets.add(set.build());
     }
     Mpd.Builder mpd =
         Mpd.dynamicBuilder(Instant.ofEpochMilli(state.startedAtMs()), now)
@@ -207,6 +220,35 @@ public final class LivePlaylists {
       mpd.addPeriod(Period.of("0", Duration.ZERO, sets));
     }
     return mpd.build();
+  }
+
+  private static List<Representation> rungRepresentations(
+      LiveState.Rendition video, LiveRungs.View rungs) {
+    java.util.Map<Long, Double> durations = new java.util.HashMap<>();
+    video.segments().forEach(s -> durations.put(s.msn(), s.duration()));
+    List<Representation> reps = new ArrayList<>();
+    rungs
+        .rungs()
+        .forEach(
+            (name, segments) -> {
+              if (segments.isEmpty() || rungs.dropped().contains(name)) {
+                return;
+              }
+              long peak = 1;
+              for (LiveRungs.RungSegment r : segments) {
+                Double d = durations.get(r.msn());
+                if (d != null && d > 0) {
+                  peak = Math.max(peak, Math.round(r.bytes() * 8 / d));
+                }
+              }
+              LiveRungs.RungSegment last = segments.get(segments.size() - 1);
+              reps.add(
+                  Representation.builder(name, peak)
+                      .codecs(last.codecs())
+                      .size(last.width(), last.height())
+                      .build());
+            });
+    return reps;
   }
 
   /** Segments a rung may lag behind the source before a missing one is listed as a gap. */
@@ -266,7 +308,7 @@ public final class LivePlaylists {
   public static MediaPlaylist rungMedia(
       LiveState state, String rung, List<LiveRungs.RungSegment> done) {
     LiveState.Rendition source = state.rendition(LiveState.VIDEO);
-    if (source == null || done.isEmpty()) {
+    if (source == null || source.segments().isEmpty() || done.isEmpty()) {
       return null;
     }
     java.util.Map<Long, LiveRungs.RungSegment> byMsn = new java.util.HashMap<>();

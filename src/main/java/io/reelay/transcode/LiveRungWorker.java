@@ -8,6 +8,7 @@ import io.reelay.live.LiveRungs;
 import io.reelay.live.LiveState;
 import io.reelay.storage.ObjectStore;
 import io.reelay.transcode.media.LiveRungTranscoder;
+import io.reelay.transcode.media.MediaException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -127,8 +128,35 @@ final class LiveRungWorker {
                         }
                         return vertx
                             .executeBlocking(() -> encode(init, seg, rungs), false)
-                            .compose(outputs -> store(streamId, msn, gen, outputs))
-                            .compose(outputs -> keepUp(streamId, msn, finishedAt, outputs));
+                            .recover(
+                                err -> {
+                                  if (!(err instanceof MediaException)) {
+                                    return Future.failedFuture(err);
+                                  }
+                                  // Bad media fails the same way on every worker: retrying only
+                                  // delays the next segments. The playlists mark the gap.
+                                  skipped.increment();
+                                  try {
+                                    java.nio.file.Files.write(
+                                        java.nio.file.Path.of("/tmp/abr/bad-init.mp4"), init);
+                                    java.nio.file.Files.write(
+                                        java.nio.file.Path.of("/tmp/abr/bad-seg.m4s"), seg);
+                                  } catch (Exception ignoredDebug) {
+                                  LOG.warn(
+                                      "live job {}/{} skipped (init {} B, segment {} B): {}",
+                                      streamId,
+                                      msn,
+                                      init.length,
+                                      seg.length,
+                                      err.getMessage());
+                                  return Future.succeededFuture(null);
+                                })
+                            .compose(
+                                outputs ->
+                                    outputs == null
+                                        ? Future.succeededFuture()
+                                        : store(streamId, msn, gen, outputs)
+                                            .compose(o -> keepUp(streamId, msn, finishedAt, o)));
                       });
             });
   }

@@ -11,6 +11,7 @@ import io.reelay.live.LiveKeys;
 import io.reelay.platform.RedisSettings;
 import io.reelay.storage.ObjectStore;
 import io.reelay.testing.FfmpegPublisher;
+import io.reelay.testing.HlsJsPlayer;
 import io.reelay.testing.TestMedia;
 import io.reelay.transcode.TranscodeDispatchVerticle;
 import io.reelay.transcode.TranscodeWorkerVerticle;
@@ -54,6 +55,19 @@ class LiveAbrTest {
         assertTrue(master.contains("FRAME-RATE="), master);
         assertTrue(master.contains("AVERAGE-BANDWIDTH="), master);
         assertTrue(master.contains("source/index.m3u8"), master);
+        String mpd = server.get("/live/" + id + "/manifest.mpd").body();
+        assertTrue(mpd.contains("id=\"360p\"") && mpd.contains("id=\"480p\""), mpd);
+        // hls.js with the download capped below the source's bit rate loads a rung, no errors.
+        JsonObject played =
+            HlsJsPlayer.play(
+                    server.base() + "/live/" + id + "/master.m3u8", 16, "{\"throttleKbps\":900}")
+                .result(120);
+        assertEquals(List.of(), played.getJsonArray("errors").getList(), played.encode());
+        assertTrue(played.getJsonArray("levels").size() >= 3, played.encode());
+        assertTrue(
+            played.getJsonArray("heightsLoaded").contains(360)
+                || played.getJsonArray("heightsLoaded").contains(480),
+            "a rung was played: " + played.encode());
         assertEquals(0, ffmpeg.waitFor(120), ffmpeg.log());
       }
       // The publisher is gone: once the grace period ends the playlists carry ENDLIST.
@@ -151,14 +165,51 @@ class LiveAbrTest {
     }
   }
 
-  private static void deployWorkers(LiveServer server, JsonObject workerConfig) throws Exception {
+  @Test
+  @DisplayName(
+      "a worker stopped mid-stream: the other worker takes the next segments, "
+          + "at most one gap in the rung")
+  void anotherWorkerTakesOver() throws Exception {
+    try (LiveServer server = new LiveServer(new JsonObject().put("graceSeconds", 2))) {
+      JsonObject config =
+          new JsonObject().put("liveX264Preset", "ultrafast").put("sessionTimeoutMs", 6000);
+      String first = deployWorkers(server, config);
+      deployWorker(server, config);
+      JsonObject stream = server.createStream("failover");
+      String id = stream.getString("id");
+      try (FfmpegPublisher ffmpeg =
+          FfmpegPublisher.start(server.rtmp(stream.getString("key")), 36, "854x480")) {
+        server.await("/live/" + id + "/master.m3u8", "360p/index.m3u8", 90_000);
+        Thread.sleep(4000);
+        server.vertx.undeploy(first).await(60, TimeUnit.SECONDS);
+        assertEquals(0, ffmpeg.waitFor(120), ffmpeg.log());
+      }
+      String text = server.await("/live/" + id + "/360p/index.m3u8", "#EXT-X-ENDLIST", 90_000);
+      MediaPlaylist playlist = HlsParser.parseMedia(text);
+      long gaps = playlist.segments().stream().filter(Segment::gap).count();
+      assertTrue(gaps <= 1, gaps + " gaps:\n" + text);
+      List<Segment> segs = playlist.segments();
+      assertTrue(segs.size() >= 12, text);
+      assertTrue(
+          segs.subList(segs.size() - 5, segs.size()).stream().noneMatch(Segment::gap),
+          "the remaining worker made the last segments:\n" + text);
+    }
+  }
+
+  /** Deploys dispatch (it provisions the topics) and one worker; returns the worker's id. */
+  private static String deployWorkers(LiveServer server, JsonObject workerConfig) throws Exception {
     JsonObject node = new JsonObject().put("reelay", server.config.toJson());
     server
         .vertx
         .deployVerticle(
             new TranscodeDispatchVerticle(), new DeploymentOptions().setConfig(node.copy()))
         .await(60, TimeUnit.SECONDS);
-    server
+    return deployWorker(server, workerConfig);
+  }
+
+  private static String deployWorker(LiveServer server, JsonObject workerConfig) throws Exception {
+    JsonObject node = new JsonObject().put("reelay", server.config.toJson());
+    return server
         .vertx
         .deployVerticle(
             new TranscodeWorkerVerticle(),
