@@ -1,6 +1,8 @@
 // hls.js (low-latency mode) in headless Chromium plays a live master playlist and reports the
 // latency it sees (hls.latency: distance from the live edge), as one JSON line on stdout.
 // usage: node play.mjs MASTER_URL [seconds=16] [extra hls.js config as JSON]
+// The extra config may carry "throttleKbps": the page's download bandwidth is then capped (CDP
+// network emulation), so hls.js's ABR has to pick a lower rendition.
 // Exit code 0 when playback advanced, latency was measured and no fatal error occurred.
 import { chromium } from 'playwright-core'
 import fs from 'node:fs'
@@ -10,6 +12,8 @@ import { fileURLToPath } from 'node:url'
 
 const [url, secsArg, extraArg] = process.argv.slice(2)
 const extra = JSON.parse(extraArg || '{}')
+const throttleKbps = extra.throttleKbps
+delete extra.throttleKbps
 const secs = Number(secsArg || 16)
 const here = path.dirname(fileURLToPath(import.meta.url))
 const hlsJs = fs.readFileSync(path.join(here, 'node_modules/hls.js/dist/hls.min.js'))
@@ -28,6 +32,13 @@ const browser = await chromium.launch({
 })
 try {
   const p = await browser.newPage()
+  if (throttleKbps) {
+    const cdp = await p.context().newCDPSession(p)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 20, downloadThroughput: throttleKbps * 125, uploadThroughput: -1
+    })
+  }
   await p.goto(`http://127.0.0.1:${srv.address().port}/`)
   const r = await p.evaluate(async ({ url, secs, extra }) => {
     const v = document.getElementById('v')
@@ -44,12 +55,19 @@ try {
       else if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) stalls.push(+(v.currentTime.toFixed(2)))
     })
     hls.on(Hls.Events.FRAG_LOADED, (_, d) => { if (d.part) parts++ })
+    const heightsLoaded = new Set()
+    hls.on(Hls.Events.FRAG_LOADED, (_, d) => {
+      const level = hls.levels[d.frag.level]
+      if (level && d.frag.type === 'main') heightsLoaded.add(level.height)
+    })
     hls.loadSource(url); hls.attachMedia(v)
     await new Promise((res, rej) => {
       hls.on(Hls.Events.MANIFEST_PARSED, res)
       setTimeout(() => rej(new Error('no manifest in 10 s: ' + errors.join(','))), 10000)
     })
-    await v.play().catch(e => errors.push(String(e)))
+    // Under a bandwidth cap play() only resolves once enough is buffered: do not wait forever.
+    await Promise.race([v.play().catch(e => errors.push(String(e))),
+      new Promise(res => setTimeout(res, 10000))])
     const samples = []
     for (let i = 0; i < secs; i++) {
       await new Promise(res => setTimeout(res, 1000))
@@ -66,7 +84,9 @@ try {
       lowLatencyMode: hls.lowLatencyMode,
       partsLoaded: parts,
       playlistIsLowLatency: !!(details && details.partList && details.partList.length),
-      played: +v.currentTime.toFixed(2)
+      played: +v.currentTime.toFixed(2),
+      levels: hls.levels.map(l => l.height),
+      heightsLoaded: [...heightsLoaded]
     }
   }, { url, secs, extra })
   console.log(JSON.stringify(r))

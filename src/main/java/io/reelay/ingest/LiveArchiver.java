@@ -1,15 +1,12 @@
 package io.reelay.ingest;
 
 import io.micrometer.core.instrument.Counter;
-import io.minio.PutObjectArgs;
 import io.reelay.live.LiveWindowWriter.ArchivedSegment;
 import io.reelay.storage.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.io.ByteArrayInputStream;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +26,7 @@ public final class LiveArchiver {
   private final Counter archived;
   private final Counter dropped;
   private int queued;
+  private java.util.function.Consumer<ArchivedSegment> listener = s -> {};
 
   /** Init generations already uploaded, per stream and rendition; confined to one event loop. */
   private final Map<String, Integer> initsDone = new HashMap<>();
@@ -42,15 +40,21 @@ public final class LiveArchiver {
   }
 
   public static String segmentKey(String streamId, String rendition, long msn) {
-    return String.format(Locale.ROOT, "live/%s/%s/seg-%05d.m4s", streamId, rendition, msn);
+    return io.reelay.live.LiveKeys.archivedSegment(streamId, rendition, msn);
   }
 
   public static String initKey(String streamId, String rendition, int generation) {
-    return "live/" + streamId + "/" + rendition + "/init-" + generation + ".mp4";
+    return io.reelay.live.LiveKeys.archivedInit(streamId, rendition, generation);
+  }
+
+  /** Every finished segment is also handed to {@code listener} (the live transcode jobs). */
+  void onSegment(java.util.function.Consumer<ArchivedSegment> listener) {
+    this.listener = listener;
   }
 
   /** Called on the writer's event loop; never blocks. */
   public void accept(ArchivedSegment s) {
+    listener.accept(s);
     String initId = s.streamId() + "/" + s.rendition();
     Integer done = initsDone.get(initId);
     if (s.init() != null && (done == null || done != s.initGeneration())) {
@@ -76,13 +80,7 @@ public final class LiveArchiver {
     Future<Void> upload =
         workers.executeBlocking(
             () -> {
-              store
-                  .client()
-                  .putObject(
-                      PutObjectArgs.builder().bucket(store.bucket()).object(key).stream(
-                              new ByteArrayInputStream(bytes), bytes.length, -1)
-                          .contentType(type)
-                          .build());
+              store.putBytesBlocking(key, bytes, type);
               return null;
             },
             false);

@@ -41,6 +41,7 @@ final class LiveLifecycle {
   private final StreamStore store;
   private final StreamEvents events;
   private final LiveArchiver archiver;
+  private LiveWindowWriter.Settings windowSettings = LiveWindowWriter.Settings.DEFAULT;
   private final long graceMs;
 
   /** Publishes waiting out their grace period, by stream id; confined to this event loop. */
@@ -89,6 +90,11 @@ final class LiveLifecycle {
             });
   }
 
+  /** How much the live playlists list (the DVR window); applies to publishes started later. */
+  void setWindowSettings(LiveWindowWriter.Settings settings) {
+    this.windowSettings = settings;
+  }
+
   private Future<LivePublish> start(String id, String token) {
     // The previous publisher released the lock only after its window was flushed, so the state
     // read here is complete: a reconnect continues its numbering.
@@ -117,7 +123,7 @@ final class LiveLifecycle {
                               LivePublish.PART_TARGET_MS / 1000.0,
                               prev,
                               System.currentTimeMillis(),
-                              LiveWindowWriter.Settings.DEFAULT,
+                              windowSettings,
                               archiver::accept);
                       boolean resumed = mark.previous() == StreamRecord.State.LIVE;
                       LOG.info(

@@ -95,6 +95,11 @@ final class LivePublish {
       }
       return null;
     }
+    if (data.length == 0) {
+      // AVC end of sequence (ffmpeg sends one, flagged as a keyframe, when it stops): no picture,
+      // and an empty sample would make the last segment unreadable for FFmpeg's demuxer.
+      return null;
+    }
     stats.videoFrame(ts, tag.isKeyFrame());
     if (stats.sinceKeyframeMs() > MAX_GOP_MS) {
       return "no keyframe for " + MAX_GOP_MS / 1000 + " s; set a keyframe interval of 1-4 s";

@@ -3,6 +3,7 @@ package io.reelay.ingest;
 import io.reelay.bus.Addresses;
 import io.reelay.config.ReelayConfig;
 import io.reelay.config.Settings;
+import io.reelay.live.LiveWindowWriter;
 import io.reelay.platform.KafkaSettings;
 import io.reelay.platform.RedisSettings;
 import io.reelay.platform.StatusEndpoint;
@@ -76,6 +77,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
               KafkaProducer<String, String> producer =
                   KafkaProducer.create(vertx, KafkaSettings.producer(config));
               archiver = new LiveArchiver(vertx, s3, archiveQueue, metrics);
+              archiver.onSegment(new LiveRungJobs(producer)::accept);
               events = new StreamEvents(producer);
               return null;
             })
@@ -85,6 +87,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
                   new LiveLifecycle(vertx, redis, store, events, archiver, graceSeconds * 1000);
               sweeper = new OrphanSweeper(vertx, redis, store, events, graceSeconds * 1000);
               sweeper.start(sweepMs);
+              lifecycle.setWindowSettings(dvrWindow(config().getInteger("dvrSeconds", 120)));
               return StatusEndpoint.register(
                   vertx, Addresses.INGEST_STATUS, "rtmp-ingest", this::details);
             })
@@ -140,5 +143,19 @@ public final class RtmpIngestVerticle extends VerticleBase {
               redis.close();
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * The live playlists reach back {@code dvrSeconds} (at least the default window): Redis keeps the
+   * newest 30 s, older segments are served from the S3 archive.
+   */
+  static LiveWindowWriter.Settings dvrWindow(int dvrSeconds) {
+    LiveWindowWriter.Settings d = LiveWindowWriter.Settings.DEFAULT;
+    int segments = (int) Math.ceil(dvrSeconds * 1000.0 / LivePublish.SEGMENT_TARGET_MS);
+    return new LiveWindowWriter.Settings(
+        d.mediaTtlMs(),
+        Math.max(d.windowSegments(), segments),
+        d.segmentsWithParts(),
+        d.maxQueued());
   }
 }

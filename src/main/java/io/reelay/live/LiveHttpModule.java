@@ -2,6 +2,7 @@ package io.reelay.live;
 
 import io.reelay.config.ReelayConfig;
 import io.reelay.hls.HlsWriter;
+import io.reelay.hls.MediaPlaylist;
 import io.reelay.http.HttpModule;
 import io.reelay.platform.RedisSettings;
 import io.vertx.core.Future;
@@ -44,6 +45,8 @@ public final class LiveHttpModule implements HttpModule {
   private Redis redisClient;
   private RedisAPI redis;
   private LiveNotifications notifications;
+  private io.reelay.storage.ObjectStore archive;
+  private io.reelay.storage.ObjectTransfer transfer;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
 
   /** Requests waiting for a stream's window to grow, re-checked on every change notification. */
@@ -55,18 +58,30 @@ public final class LiveHttpModule implements HttpModule {
     this.redisClient = RedisSettings.client(vertx, config);
     this.redis = RedisAPI.api(redisClient);
     this.notifications = new LiveNotifications(vertx, config, this::changed);
+    this.transfer = new io.reelay.storage.ObjectTransfer(vertx);
     router.get("/api/time").handler(this::time);
     router.get("/live/:stream/master.m3u8").handler(this::master);
     router.get("/live/:stream/manifest.mpd").handler(this::mpd);
     router.get("/live/:stream/:rendition/index.m3u8").handler(this::media);
     router.get("/live/:stream/:rendition/:file").handler(this::file);
-    return notifications.start();
+    return notifications
+        .start()
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> new io.reelay.storage.ObjectStore(vertx, config), false))
+        .map(
+            store -> {
+              archive = store;
+              return null;
+            });
   }
 
   @Override
   public Future<Void> close() {
     notifications.close();
     redisClient.close();
+    transfer.close();
     return Future.succeededFuture();
   }
 
@@ -109,14 +124,18 @@ public final class LiveHttpModule implements HttpModule {
               }
               return s;
             })
-        .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.master(s))))
+        .compose(
+            s ->
+                rungs(s)
+                    .map(v -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.master(s, v)))))
         .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
   }
 
   private void mpd(RoutingContext ctx) {
     existing(streamId(ctx))
-        .map(s -> LivePlaylists.dash(s, Instant.now(), "/api/time").toXml())
+        .compose(
+            s -> rungs(s).map(v -> LivePlaylists.dash(s, v, Instant.now(), "/api/time").toXml()))
         .onSuccess(
             xml -> {
               ctx.response()
@@ -140,6 +159,10 @@ public final class LiveHttpModule implements HttpModule {
     if (part != null && msn == null) {
       throw new HttpException(400, "_HLS_part needs _HLS_msn");
     }
+    if (LiveRungs.isRung(rendition)) {
+      rungMedia(ctx, streamId, rendition);
+      return;
+    }
     existing(streamId)
         .compose(
             s -> {
@@ -161,6 +184,36 @@ public final class LiveHttpModule implements HttpModule {
             })
         .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.media(s, rendition, skip))))
         .onSuccess(e -> playlist(ctx, e.getValue(), msn != null, e.getKey()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The transcoded rungs listed from the first segment of the source's window on. */
+  private Future<LiveRungs.View> rungs(LiveState s) {
+    LiveState.Rendition source = s.rendition(LiveState.VIDEO);
+    if (source == null) {
+      return Future.succeededFuture(LiveRungs.View.EMPTY);
+    }
+    long from = source.segments().isEmpty() ? source.nextMsn() : source.segments().get(0).msn();
+    return LiveRungs.load(redis, s.streamId(), from);
+  }
+
+  /** A rung's playlist: segments only, reloaded by plain polling (no blocking reload). */
+  private void rungMedia(RoutingContext ctx, String streamId, String rung) {
+    existing(streamId)
+        .compose(
+            s ->
+                rungs(s)
+                    .map(
+                        v -> {
+                          List<LiveRungs.RungSegment> done = v.rungs().get(rung);
+                          MediaPlaylist p =
+                              done == null ? null : LivePlaylists.rungMedia(s, rung, done);
+                          if (p == null) {
+                            throw new HttpException(404, "no such rendition");
+                          }
+                          return Map.entry(s, HlsWriter.DEFAULT.write(p));
+                        }))
+        .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
   }
 
@@ -262,16 +315,50 @@ public final class LiveHttpModule implements HttpModule {
                             .compose(ready -> fetch(key));
                       });
             })
-        .map(
+        .onSuccess(
             bytes -> {
-              if (bytes == null) {
-                throw new HttpException(404, "not in the live window");
+              if (bytes != null) {
+                cache.put(key, bytes);
+                send(ctx, bytes, type);
+              } else if (part != null) {
+                ctx.fail(new HttpException(404, "not in the live window"));
+              } else {
+                // Older than the Redis window: the DVR part of the playlist, from the archive.
+                archived(ctx, archiveKey(streamId, rendition, m), type);
               }
-              cache.put(key, bytes);
-              return bytes;
             })
-        .onSuccess(bytes -> send(ctx, bytes, type))
         .onFailure(ctx::fail);
+  }
+
+  private static String archiveKey(String streamId, String rendition, Matcher m) {
+    return m.group(1) != null
+        ? LiveKeys.archivedInit(streamId, rendition, Integer.parseInt(m.group(1)))
+        : LiveKeys.archivedSegment(streamId, rendition, Long.parseLong(m.group(2)));
+  }
+
+  /** Streams an archived segment from S3 (URL signed on a worker thread, body piped). */
+  private void archived(RoutingContext ctx, String objectKey, String type) {
+    if (archive == null) {
+      ctx.fail(new HttpException(404, "not in the live window"));
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    archive
+        .presign(io.minio.http.Method.GET, objectKey, Map.of(), java.time.Duration.ofMinutes(1))
+        .compose(
+            url -> {
+              response.putHeader("Content-Type", type).putHeader("Cache-Control", IMMUTABLE);
+              return transfer.pipeTo(url, ctx.request().getHeader("Range"), response);
+            })
+        .onFailure(
+            err -> {
+              if (!response.headWritten()) {
+                response.headers().remove("Cache-Control");
+                ctx.fail(new HttpException(404, "not in the live window or the archive"));
+              } else {
+                response.reset();
+              }
+            });
   }
 
   private Future<Buffer> fetch(String key) {

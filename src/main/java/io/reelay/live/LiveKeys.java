@@ -25,4 +25,15 @@ public final class LiveKeys {
   public static String part(String streamId, String rendition, long msn, int part) {
     return "reelay:live:" + streamId + ":" + rendition + ":part:" + msn + "." + part;
   }
+
+  /** S3 object of an archived live segment (the DVR window and live-to-VOD read these). */
+  public static String archivedSegment(String streamId, String rendition, long msn) {
+    return String.format(
+        java.util.Locale.ROOT, "live/%s/%s/seg-%05d.m4s", streamId, rendition, msn);
+  }
+
+  /** S3 object of an archived init segment. */
+  public static String archivedInit(String streamId, String rendition, int generation) {
+    return "live/" + streamId + "/" + rendition + "/init-" + generation + ".mp4";
+  }
 }

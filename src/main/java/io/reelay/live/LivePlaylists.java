@@ -55,6 +55,11 @@ public final class LivePlaylists {
   }
 
   public static MasterPlaylist master(LiveState state) {
+    return master(state, LiveRungs.View.EMPTY);
+  }
+
+  /** The master with the source first, then every transcoded rung that has segments. */
+  public static MasterPlaylist master(LiveState state, LiveRungs.View rungs) {
     MasterPlaylist.Builder b = MasterPlaylist.builder();
     LiveState.Rendition video = state.rendition(LiveState.VIDEO);
     LiveState.Rendition audio = state.rendition(LiveState.AUDIO);
@@ -82,6 +87,7 @@ public final class LivePlaylists {
         v.audioGroup(AUDIO_GROUP);
       }
       b.addVariant(v.build());
+      addRungVariants(b, video, audio, rungs);
     } else if (audio != null) {
       b.addVariant(
           Variant.builder(LiveState.AUDIO + "/index.m3u8", Math.max(1, audio.averageBandwidth()))
@@ -150,6 +156,15 @@ public final class LivePlaylists {
 
   /** A dynamic MPD over the same segments; times on a millisecond timeline from stream start. */
   public static Mpd dash(LiveState state, Instant now, String timeUrl) {
+    return dash(state, LiveRungs.View.EMPTY, now, timeUrl);
+  }
+
+  /**
+   * As {@link #dash(LiveState, Instant, String)}, with the transcoded rungs as further
+   * representations of the video adaptation set (same timeline: their segments mirror the
+   * source's).
+   */
+  public static Mpd dash(LiveState state, LiveRungs.View rungs, Instant now, String timeUrl) {
     List<AdaptationSet> sets = new ArrayList<>();
     double window = 0;
     double maxSegment = state.segmentTarget();
@@ -168,10 +183,12 @@ public final class LivePlaylists {
       }
       window = Math.max(window, span);
       LiveState.SegmentEntry last = r.segments().get(r.segments().size() - 1);
+      List<Representation> rungReps = r.video() ? rungRepresentations(r, rungs) : List.of();
+      String dir = rungReps.isEmpty() ? r.name() : "$RepresentationID$";
       SegmentTemplate template =
           SegmentTemplate.builder(1000)
-              .initialization(r.name() + "/" + initName(last.initGeneration()))
-              .media(r.name() + "/seg-$Number%05d$.m4s")
+              .initialization(dir + "/" + initName(last.initGeneration()))
+              .media(dir + "/seg-$Number%05d$.m4s")
               .startNumber(r.segments().get(0).msn())
               .timeline(SegmentTimeline.of(timeline))
               .build();
@@ -185,7 +202,9 @@ public final class LivePlaylists {
         rep.audioSamplingRate(r.sampleRate());
         set = AdaptationSet.audio("und").audioChannels(Math.max(1, r.channels()));
       }
-      sets.add(set.segmentTemplate(template).addRepresentation(rep.build()).build());
+      set.segmentTemplate(template).addRepresentation(rep.build());
+      rungReps.forEach(set::addRepresentation);
+      sets.add(set.build());
     }
     Mpd.Builder mpd =
         Mpd.dynamicBuilder(Instant.ofEpochMilli(state.startedAtMs()), now)
@@ -201,5 +220,139 @@ public final class LivePlaylists {
       mpd.addPeriod(Period.of("0", Duration.ZERO, sets));
     }
     return mpd.build();
+  }
+
+  private static List<Representation> rungRepresentations(
+      LiveState.Rendition video, LiveRungs.View rungs) {
+    java.util.Map<Long, Double> durations = new java.util.HashMap<>();
+    video.segments().forEach(s -> durations.put(s.msn(), s.duration()));
+    List<Representation> reps = new ArrayList<>();
+    rungs
+        .rungs()
+        .forEach(
+            (name, segments) -> {
+              if (segments.isEmpty() || rungs.dropped().contains(name)) {
+                return;
+              }
+              long peak = 1;
+              for (LiveRungs.RungSegment r : segments) {
+                Double d = durations.get(r.msn());
+                if (d != null && d > 0) {
+                  peak = Math.max(peak, Math.round(r.bytes() * 8 / d));
+                }
+              }
+              LiveRungs.RungSegment last = segments.get(segments.size() - 1);
+              reps.add(
+                  Representation.builder(name, peak)
+                      .codecs(last.codecs())
+                      .size(last.width(), last.height())
+                      .build());
+            });
+    return reps;
+  }
+
+  /** Segments a rung may lag behind the source before a missing one is listed as a gap. */
+  static final int RUNG_GAP_LAG = 3;
+
+  private static void addRungVariants(
+      MasterPlaylist.Builder b,
+      LiveState.Rendition video,
+      LiveState.Rendition audio,
+      LiveRungs.View rungs) {
+    java.util.Map<Long, LiveState.SegmentEntry> sourceByMsn = new java.util.HashMap<>();
+    video.segments().forEach(s -> sourceByMsn.put(s.msn(), s));
+    long audioBps = audio == null ? 0 : audio.averageBandwidth();
+    rungs
+        .rungs()
+        .forEach(
+            (name, segments) -> {
+              if (segments.isEmpty() || rungs.dropped().contains(name)) {
+                return;
+              }
+              long bits = 0;
+              double seconds = 0;
+              long peak = 0;
+              for (LiveRungs.RungSegment r : segments) {
+                LiveState.SegmentEntry s = sourceByMsn.get(r.msn());
+                if (s != null && s.duration() > 0) {
+                  bits += r.bytes() * 8;
+                  seconds += s.duration();
+                  peak = Math.max(peak, Math.round(r.bytes() * 8 / s.duration()));
+                }
+              }
+              LiveRungs.RungSegment last = segments.get(segments.size() - 1);
+              long average = seconds > 0 ? Math.round(bits / seconds) : 1;
+              String codecs = audio != null ? last.codecs() + "," + audio.codecs() : last.codecs();
+              Variant.Builder v =
+                  Variant.builder(name + "/index.m3u8", Math.max(1, peak + audioBps))
+                      .averageBandwidth(Math.max(1, average + audioBps))
+                      .codecs(codecs)
+                      .resolution(last.width(), last.height());
+              if (video.frameRate() > 0) {
+                v.frameRate(video.frameRate());
+              }
+              if (audio != null) {
+                v.audioGroup(AUDIO_GROUP);
+              }
+              b.addVariant(v.build());
+            });
+  }
+
+  /**
+   * A transcoded rung's media playlist: the source rendition's segments (same msn, duration,
+   * program date-time, discontinuities), without parts. A source segment the rung has is listed;
+   * one still missing {@link #RUNG_GAP_LAG} segments behind the source edge (skipped as too old, or
+   * lost with its worker) is listed with EXT-X-GAP; the playlist ends before the first one still in
+   * progress. Null when the rung has nothing listable.
+   */
+  public static MediaPlaylist rungMedia(
+      LiveState state, String rung, List<LiveRungs.RungSegment> done) {
+    LiveState.Rendition source = state.rendition(LiveState.VIDEO);
+    if (source == null || source.segments().isEmpty() || done.isEmpty()) {
+      return null;
+    }
+    java.util.Map<Long, LiveRungs.RungSegment> byMsn = new java.util.HashMap<>();
+    done.forEach(r -> byMsn.put(r.msn(), r));
+    long gapBefore = state.ended() ? Long.MAX_VALUE : source.nextMsn() - RUNG_GAP_LAG;
+    List<Segment> out = new ArrayList<>();
+    Integer generation = null;
+    int firstGeneration = done.get(0).initGeneration();
+    for (LiveState.SegmentEntry s : source.segments()) {
+      LiveRungs.RungSegment r = byMsn.get(s.msn());
+      if (r == null && s.msn() >= gapBefore) {
+        break;
+      }
+      Segment seg =
+          Segment.of(segmentName(s.msn()), s.duration())
+              .withProgramDateTime(Instant.ofEpochMilli(s.pdtMs()));
+      if (s.discontinuity()) {
+        seg = seg.withDiscontinuity();
+      }
+      if (r == null) {
+        seg = seg.withGap();
+      } else if (generation == null) {
+        generation = r.initGeneration();
+        firstGeneration = generation;
+      } else if (r.initGeneration() != generation) {
+        generation = r.initGeneration();
+        seg = seg.withMap(InitMap.of(initName(generation)));
+      }
+      out.add(seg);
+    }
+    if (generation == null) {
+      return null;
+    }
+    int target =
+        Math.max(
+            (int) Math.ceil(state.segmentTarget() - 1e-9), MediaPlaylist.honestTargetDuration(out));
+    return MediaPlaylist.builder()
+        .targetDuration(target)
+        .independentSegments(true)
+        .discontinuitySequence(state.discontinuitySequence())
+        .mediaSequence(source.segments().get(0).msn())
+        .map(InitMap.of(initName(firstGeneration)))
+        .segments(out)
+        .endList(state.ended())
+        .build();
   }
 }

@@ -86,6 +86,15 @@ public final class ObjectStore {
             .build();
   }
 
+  /** Stores a small object from memory. Blocking: call on a worker thread only. */
+  public void putBytesBlocking(String key, byte[] bytes, String contentType) throws Exception {
+    client.putObject(
+        io.minio.PutObjectArgs.builder().bucket(bucket()).object(key).stream(
+                new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+            .contentType(contentType)
+            .build());
+  }
+
   public String bucket() {
     return bucket;
   }

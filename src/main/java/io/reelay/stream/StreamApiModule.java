@@ -143,7 +143,8 @@ public final class StreamApiModule implements HttpModule {
               }
               return store
                   .ingestStats(id)
-                  .map(s -> s == null ? r.toJson() : r.toJson().put("ingest", s));
+                  .map(s -> s == null ? r.toJson() : r.toJson().put("ingest", s))
+                  .compose(body -> store.droppedRungs(id).map(d -> body.put("droppedRungs", d)));
             })
         .onSuccess(body -> json(ctx, 200, body))
         .onFailure(ctx::fail);

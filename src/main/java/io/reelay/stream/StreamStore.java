@@ -343,6 +343,21 @@ public final class StreamStore {
         .map(r -> r == null ? null : new JsonObject(r.toString()));
   }
 
+  /**
+   * Live rungs dropped because the transcode workers fell behind (see transcode.LiveRungWorker).
+   */
+  public Future<io.vertx.core.json.JsonArray> droppedRungs(String id) {
+    return send(Request.cmd(Command.SMEMBERS).arg(io.reelay.live.LiveRungs.droppedKey(id)))
+        .map(
+            r -> {
+              io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+              if (r != null) {
+                r.forEach(m -> a.add(m.toString()));
+              }
+              return a;
+            });
+  }
+
   public Future<Void> clearIngestStats(String id) {
     return send(Request.cmd(Command.DEL).arg(statsKey(id))).mapEmpty();
   }

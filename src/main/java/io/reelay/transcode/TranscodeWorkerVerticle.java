@@ -40,7 +40,11 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TranscodeWorkerVerticle.class);
   static final String GROUP = "reelay-transcode-workers";
 
+  static final String LIVE_GROUP = "reelay-live-transcode-workers";
+
   private SequentialConsumer consumer;
+  private SequentialConsumer liveConsumer;
+  private LiveRungWorker live;
   private KafkaProducer<String, String> producer;
   private Redis redisClient;
   private VodState state;
@@ -66,6 +70,13 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               ObjectStore store = new ObjectStore(vertx, config);
+              live =
+                  new LiveRungWorker(
+                      vertx,
+                      redisClient,
+                      store,
+                      config.dataDir().resolve("work/live"),
+                      LiveRungWorker.Settings.of(config()));
               VodObjects objects = new VodObjects(store.client(), store.bucket());
               runner =
                   new JobRunner(
@@ -83,6 +94,17 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
         .compose(
             c -> {
               consumer = c;
+              // Live jobs have their own topic and consumer group: a VOD backlog never delays
+              // them, and a live job never waits behind a minutes-long VOD chunk.
+              Map<String, String> liveConfig = new java.util.HashMap<>(consumerConfig);
+              liveConfig.put("group.id", LIVE_GROUP);
+              liveConfig.put("max.poll.interval.ms", "60000");
+              return SequentialConsumer.start(
+                  vertx, liveConfig, Topics.LIVE_CHUNK_JOBS, "live-transcode-worker", live::handle);
+            })
+        .compose(
+            c -> {
+              liveConsumer = c;
               return StatusEndpoint.register(
                   vertx,
                   Addresses.WORKER_STATUS,
@@ -183,6 +205,7 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(
         consumer == null ? Future.succeededFuture() : consumer.close(),
+        liveConsumer == null ? Future.succeededFuture() : liveConsumer.close(),
         producer == null ? Future.succeededFuture() : producer.close(),
         redisClient == null ? Future.succeededFuture() : redisClient.close());
   }

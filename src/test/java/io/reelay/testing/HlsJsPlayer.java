@@ -59,7 +59,8 @@ public final class HlsJsPlayer {
     prepare();
     Path out = Files.createTempFile("hlsjs", ".out");
     Process p =
-        new ProcessBuilder(List.of("node", "play.mjs", masterUrl, String.valueOf(seconds)))
+        new ProcessBuilder(
+                List.of("node", "play.mjs", masterUrl, String.valueOf(seconds), hlsConfig))
             .directory(DIR.toFile())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
