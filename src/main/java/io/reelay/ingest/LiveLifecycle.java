@@ -125,15 +125,19 @@ final class LiveLifecycle {
                           id,
                           resumed ? "resumed" : "started",
                           mark.session());
-                      if (!resumed) {
-                        events.emit(
-                            StreamEvents.STARTED,
-                            id,
-                            new JsonObject().put("session", mark.session()));
-                      }
                       LivePublish publish = new LivePublish(id, mark.session(), token, writer);
                       active.put(id, publish);
-                      return Future.succeededFuture(publish);
+                      if (resumed) {
+                        return Future.succeededFuture(publish);
+                      }
+                      long firstMsn = writer.nextMsn();
+                      events.emit(
+                          StreamEvents.STARTED,
+                          id,
+                          new JsonObject()
+                              .put("session", mark.session())
+                              .put("firstMsn", firstMsn));
+                      return store.markBroadcastStart(id, firstMsn).map(publish);
                     }));
   }
 
@@ -197,15 +201,22 @@ final class LiveLifecycle {
               }
               LOG.info("live {}: ended", p.streamId);
               archiver.forget(p.streamId);
+              // stream.ended promises a complete archive (live-to-VOD reads it at once): wait for
+              // this stream's uploads still in flight. Earlier publishes of the broadcast on other
+              // instances finished theirs during the grace period.
               return p.writer
                   .end()
-                  .eventually(
-                      () ->
+                  .eventually(() -> archiver.drained(p.streamId))
+                  .compose(v -> store.broadcastStart(p.streamId))
+                  .recover(err -> Future.succeededFuture(0L))
+                  .compose(
+                      firstMsn ->
                           events.emit(
                               StreamEvents.ENDED,
                               p.streamId,
                               new JsonObject()
                                   .put("session", p.session)
+                                  .put("firstMsn", firstMsn)
                                   .put("lastMsn", p.writer.nextMsn() - 1)));
             })
         .onFailure(err -> LOG.warn("live {}: ending failed: {}", p.streamId, err.toString()));

@@ -3,6 +3,7 @@ package io.reelay.ingest;
 import io.reelay.flv.AudioSpecificConfig;
 import io.reelay.flv.AudioTag;
 import io.reelay.flv.AvcDecoderConfigurationRecord;
+import io.reelay.flv.AvcPacketType;
 import io.reelay.flv.VideoTag;
 import io.reelay.live.LiveSegmenter;
 import io.reelay.live.LiveWindowWriter;
@@ -86,6 +87,11 @@ final class LivePublish {
       if (segmenter != null && avc != null) {
         segmenter.videoConfig(data, avc.width(), avc.height());
       }
+      return null;
+    }
+    if (tag.avcPacketType() == AvcPacketType.END_OF_SEQUENCE || data.length == 0) {
+      // ffmpeg ends a stream with an empty "end of sequence" tag: no picture, so no sample (an
+      // empty sync sample makes the archived segment unreadable as a file).
       return null;
     }
     stats.videoFrame(ts, tag.isKeyFrame());

@@ -138,12 +138,15 @@ public final class StreamApiModule implements HttpModule {
               if (r == null) {
                 return Future.failedFuture(new HttpException(404, "no such stream"));
               }
+              Future<JsonObject> body =
+                  store
+                      .vodId(id)
+                      .map(vod -> vod == null ? r.toJson() : r.toJson().put("vodId", vod));
               if (r.state() != StreamRecord.State.LIVE) {
-                return Future.succeededFuture(r.toJson());
+                return body;
               }
-              return store
-                  .ingestStats(id)
-                  .map(s -> s == null ? r.toJson() : r.toJson().put("ingest", s));
+              return body.compose(
+                  json -> store.ingestStats(id).map(s -> s == null ? json : json.put("ingest", s)));
             })
         .onSuccess(body -> json(ctx, 200, body))
         .onFailure(ctx::fail);

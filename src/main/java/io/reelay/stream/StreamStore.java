@@ -252,6 +252,40 @@ public final class StreamStore {
         .map(r -> r != null && r.toLong() == 1);
   }
 
+  /**
+   * Remembers the first media sequence number of the broadcast that starts now (a publish from
+   * {@code idle} or {@code ended}), so the archive range of a recording is known when it ends.
+   */
+  public Future<Void> markBroadcastStart(String id, long firstMsn) {
+    return send(Request.cmd(Command.HSET).arg(recordKey(id)).arg("broadcastFirstMsn").arg(firstMsn))
+        .mapEmpty();
+  }
+
+  /** The first media sequence number of the current (or last) broadcast; 0 if never recorded. */
+  public Future<Long> broadcastStart(String id) {
+    return send(Request.cmd(Command.HGET).arg(recordKey(id)).arg("broadcastFirstMsn"))
+        .map(r -> r == null ? 0L : r.toLong());
+  }
+
+  /** Links the stream to the VOD recording of its last broadcast. */
+  public Future<Void> setVodId(String id, String vodId) {
+    // HSET only on an existing record: a deleted stream stays deleted.
+    return send(Request.cmd(Command.EVAL)
+            .arg(
+                "if redis.call('EXISTS', KEYS[1]) == 1 then"
+                    + " redis.call('HSET', KEYS[1], 'vodId', ARGV[1]) end return 1")
+            .arg(1)
+            .arg(recordKey(id))
+            .arg(vodId))
+        .mapEmpty();
+  }
+
+  /** The VOD recording of the stream's last finished broadcast, or null. */
+  public Future<String> vodId(String id) {
+    return send(Request.cmd(Command.HGET).arg(recordKey(id)).arg("vodId"))
+        .map(r -> r == null ? null : r.toString());
+  }
+
   public Future<Void> putIngestStats(String id, JsonObject stats, long ttlMs) {
     return send(Request.cmd(Command.SET).arg(statsKey(id)).arg(stats.encode()).arg("PX").arg(ttlMs))
         .mapEmpty();
