@@ -3,6 +3,8 @@ package io.reelay.ingest;
 import io.reelay.live.LiveKeys;
 import io.reelay.live.LiveState;
 import io.reelay.live.LiveWindowWriter;
+import io.reelay.restream.RestreamTarget;
+import io.reelay.restream.Restreamer;
 import io.reelay.stream.StreamRecord;
 import io.reelay.stream.StreamStore;
 import io.vertx.core.Future;
@@ -11,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -127,8 +131,9 @@ final class LiveLifecycle {
                           mark.session());
                       LivePublish publish = new LivePublish(id, mark.session(), token, writer);
                       active.put(id, publish);
+                      Future<LivePublish> ready = restreams(publish);
                       if (resumed) {
-                        return Future.succeededFuture(publish);
+                        return ready;
                       }
                       long firstMsn = writer.nextMsn();
                       events.emit(
@@ -137,8 +142,28 @@ final class LiveLifecycle {
                           new JsonObject()
                               .put("session", mark.session())
                               .put("firstMsn", firstMsn));
-                      return store.markBroadcastStart(id, firstMsn).map(publish);
+                      return store.markBroadcastStart(id, firstMsn).compose(v -> ready);
                     }));
+  }
+
+  /** Starts the stream's configured downstream pushes; a failure to read them only logs. */
+  private Future<LivePublish> restreams(LivePublish publish) {
+    return store
+        .restreamTargets(publish.streamId)
+        .map(
+            urls -> {
+              if (!urls.isEmpty()) {
+                List<RestreamTarget> targets = new ArrayList<>();
+                urls.forEach(u -> targets.add(RestreamTarget.parse(u)));
+                publish.restreamer = new Restreamer(vertx, targets);
+              }
+              return publish;
+            })
+        .recover(
+            err -> {
+              LOG.warn("live {}: restream targets not read: {}", publish.streamId, err.toString());
+              return Future.succeededFuture(publish);
+            });
   }
 
   /** Keeps the lock; false when it was lost (the stream was taken over or deleted). */

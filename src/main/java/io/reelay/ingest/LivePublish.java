@@ -7,6 +7,7 @@ import io.reelay.flv.AvcPacketType;
 import io.reelay.flv.VideoTag;
 import io.reelay.live.LiveSegmenter;
 import io.reelay.live.LiveWindowWriter;
+import io.reelay.restream.Restreamer;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Map;
@@ -32,6 +33,9 @@ final class LivePublish {
   final String lockToken;
   final LiveWindowWriter writer;
   final IngestStats stats = new IngestStats();
+
+  /** Pushes to downstream RTMP servers, or null when the stream has none configured. */
+  Restreamer restreamer;
 
   private LiveSegmenter segmenter;
   private Boolean metaVideo;
@@ -80,6 +84,9 @@ final class LivePublish {
    * @return an error description when the feed cannot be segmented (keyframes too rare), or null
    */
   String video(long ts, VideoTag tag) {
+    if (restreamer != null && tag.avcPacketType() != AvcPacketType.END_OF_SEQUENCE) {
+      restreamer.video(ts, tag.body(), tag.isKeyFrame(), tag.isAvcSequenceHeader());
+    }
     byte[] data = Arrays.copyOfRange(tag.body(), tag.dataOffset(), tag.body().length);
     stats.media(data.length);
     if (tag.isAvcSequenceHeader()) {
@@ -109,6 +116,9 @@ final class LivePublish {
   }
 
   void audio(long ts, AudioTag tag) {
+    if (restreamer != null) {
+      restreamer.audio(ts, tag.body(), tag.isAacSequenceHeader());
+    }
     byte[] data = Arrays.copyOfRange(tag.body(), tag.dataOffset(), tag.body().length);
     stats.media(data.length);
     if (tag.isAacSequenceHeader()) {
@@ -163,6 +173,9 @@ final class LivePublish {
 
   /** Emits what the segmenter holds; completes once it is all in Redis. */
   Future<Void> finish() {
+    if (restreamer != null) {
+      restreamer.close();
+    }
     if (segmenter != null) {
       segmenter.finish();
     }

@@ -195,6 +195,7 @@ public final class StreamStore {
             Request.cmd(Command.DEL).arg(recordKey(record.id())),
             Request.cmd(Command.DEL).arg(keyIndex(record.keyHash())),
             Request.cmd(Command.DEL).arg(statsKey(record.id())),
+            Request.cmd(Command.DEL).arg(restreamsKey(record.id())),
             Request.cmd(Command.SREM).arg(ALL).arg(record.id()),
             Request.cmd(Command.SREM).arg(ownerSet(record.ownerId())).arg(record.id())));
   }
@@ -284,6 +285,33 @@ public final class StreamStore {
   public Future<String> vodId(String id) {
     return send(Request.cmd(Command.HGET).arg(recordKey(id)).arg("vodId"))
         .map(r -> r == null ? null : r.toString());
+  }
+
+  static String restreamsKey(String id) {
+    return "reelay:stream:" + id + ":restreams";
+  }
+
+  /** The downstream RTMP URLs the stream is pushed to (validated when set); empty if none. */
+  public Future<List<String>> restreamTargets(String id) {
+    return send(Request.cmd(Command.GET).arg(restreamsKey(id)))
+        .map(
+            r -> {
+              List<String> out = new ArrayList<>();
+              if (r != null) {
+                new io.vertx.core.json.JsonArray(r.toString()).forEach(u -> out.add((String) u));
+              }
+              return out;
+            });
+  }
+
+  /** Replaces the targets; they apply from the next publish. An empty list removes them. */
+  public Future<Void> setRestreamTargets(String id, List<String> urls) {
+    return send(urls.isEmpty()
+            ? Request.cmd(Command.DEL).arg(restreamsKey(id))
+            : Request.cmd(Command.SET)
+                .arg(restreamsKey(id))
+                .arg(new io.vertx.core.json.JsonArray(urls).encode()))
+        .mapEmpty();
   }
 
   public Future<Void> putIngestStats(String id, JsonObject stats, long ttlMs) {

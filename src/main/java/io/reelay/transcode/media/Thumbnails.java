@@ -83,12 +83,17 @@ public final class Thumbnails {
       Path source, MediaInfo info, Path outDir, StoryboardConfig cfg) throws MediaException {
     requireVideo(info);
     return storyboard(
-        List.of(new Clip(source, 0, info.durationSeconds())), info.video(), outDir, cfg);
+        List.of(new Clip(source, 0, info.durationSeconds())), info.video(), outDir, cfg, false);
   }
 
-  /** The storyboard of a presentation made of consecutive clips (display geometry of {@code v}). */
+  /**
+   * The storyboard of a presentation made of consecutive clips (display geometry of {@code v}).
+   *
+   * @param atTileStart sample each tile at its start instead of mid-interval: with keyframes on the
+   *     interval grid (live segments) that decodes one frame per tile instead of a GOP
+   */
   public static Storyboard storyboard(
-      List<Clip> clips, MediaInfo.Video v, Path outDir, StoryboardConfig cfg)
+      List<Clip> clips, MediaInfo.Video v, Path outDir, StoryboardConfig cfg, boolean atTileStart)
       throws MediaException {
     Clip lastClip = clips.get(clips.size() - 1);
     double duration = lastClip.startSeconds() + lastClip.durationSeconds();
@@ -114,7 +119,7 @@ public final class Thumbnails {
             double start = tile * cfg.intervalSeconds();
             double end = Math.min(duration, start + cfg.intervalSeconds());
             // Sample mid-interval so the tile represents its span rather than a cut at its edge.
-            double at = start + (end - start) / 2;
+            double at = atTileStart ? start : start + (end - start) / 2;
             Clip clip = clips.get(0);
             for (Clip c : clips) {
               if (c.startSeconds() <= at) {
