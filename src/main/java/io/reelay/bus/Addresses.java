@@ -9,6 +9,7 @@ public final class Addresses {
 
   public static final String UPLOAD_STATUS = "reelay.upload.status";
   public static final String DISPATCH_STATUS = "reelay.transcode.dispatch.status";
+  public static final String LIVE_TO_VOD_STATUS = "reelay.livevod.status";
   public static final String WORKER_STATUS = "reelay.transcode.worker.status";
   public static final String CACHE_STATUS = "reelay.cache.status";
   public static final String MANIFEST_STATUS = "reelay.manifest.status";

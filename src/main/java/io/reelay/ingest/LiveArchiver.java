@@ -4,9 +4,16 @@ import io.micrometer.core.instrument.Counter;
 import io.reelay.live.LiveWindowWriter.ArchivedSegment;
 import io.reelay.storage.ObjectStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Copies every finished live segment (and each new init segment) to S3, off the latency path: the
  * writer hands segments over on its event loop, uploads run on a small dedicated worker pool, and
  * at most {@code maxQueued} wait; beyond that a segment is dropped, logged and counted rather than
- * buffered without bound. Object keys are deterministic, so a retried upload overwrites.
+ * buffered without bound. Object keys are deterministic, so a retried upload overwrites. A stream's
+ * uploads in flight are counted so its end can wait for them ({@link #drained}).
  */
 public final class LiveArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(LiveArchiver.class);
@@ -27,6 +35,11 @@ public final class LiveArchiver {
   private final Counter dropped;
   private int queued;
   private java.util.function.Consumer<ArchivedSegment> listener = s -> {};
+
+  /** Uploads in flight per stream, and who waits for that stream's archive to be complete. */
+  private final Map<String, Integer> inFlight = new HashMap<>();
+
+  private final Map<String, List<Promise<Void>>> drainWaiters = new HashMap<>();
 
   /** Init generations already uploaded, per stream and rendition; confined to one event loop. */
   private final Map<String, Integer> initsDone = new HashMap<>();
@@ -52,17 +65,52 @@ public final class LiveArchiver {
     this.listener = listener;
   }
 
+  /** {@code {"firstMsn": n}}: the first segment that decodes with init generation {@code gen}. */
+  public static String initIndexKey(String streamId, String rendition, int generation) {
+    return "live/" + streamId + "/" + rendition + "/init-" + generation + ".json";
+  }
+
   /** Called on the writer's event loop; never blocks. */
   public void accept(ArchivedSegment s) {
     listener.accept(s);
     String initId = s.streamId() + "/" + s.rendition();
     Integer done = initsDone.get(initId);
     if (s.init() != null && (done == null || done != s.initGeneration())) {
-      if (put(initKey(s.streamId(), s.rendition(), s.initGeneration()), s.init(), "video/mp4")) {
+      // The index says from which segment on this generation applies (segment files do not):
+      // live-to-VOD needs it to put each segment after the right EXT-X-MAP.
+      byte[] index =
+          new JsonObject().put("firstMsn", s.msn()).encode().getBytes(StandardCharsets.UTF_8);
+      if (put(
+              s.streamId(),
+              initIndexKey(s.streamId(), s.rendition(), s.initGeneration()),
+              index,
+              "application/json")
+          && put(
+              s.streamId(),
+              initKey(s.streamId(), s.rendition(), s.initGeneration()),
+              s.init(),
+              "video/mp4")) {
         initsDone.put(initId, s.initGeneration());
       }
     }
-    put(segmentKey(s.streamId(), s.rendition(), s.msn()), s.bytes(), "video/iso.segment");
+    put(
+        s.streamId(),
+        segmentKey(s.streamId(), s.rendition(), s.msn()),
+        s.bytes(),
+        "video/iso.segment");
+  }
+
+  /**
+   * Completes once every upload this archiver accepted for {@code streamId} has finished (stored or
+   * given up), so a stream's end is announced only when its archive is complete.
+   */
+  public Future<Void> drained(String streamId) {
+    if (inFlight.getOrDefault(streamId, 0) == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    drainWaiters.computeIfAbsent(streamId, k -> new ArrayList<>()).add(p);
+    return p.future();
   }
 
   /** Forgets a finished stream's bookkeeping. */
@@ -70,13 +118,14 @@ public final class LiveArchiver {
     initsDone.keySet().removeIf(k -> k.startsWith(streamId + "/"));
   }
 
-  private boolean put(String key, byte[] bytes, String type) {
+  private boolean put(String streamId, String key, byte[] bytes, String type) {
     if (queued >= maxQueued) {
       dropped.increment();
       LOG.warn("live archive queue full ({}): dropped {}", maxQueued, key);
       return false;
     }
     queued++;
+    inFlight.merge(streamId, 1, Integer::sum);
     Future<Void> upload =
         workers.executeBlocking(
             () -> {
@@ -87,6 +136,13 @@ public final class LiveArchiver {
     upload.onComplete(
         ar -> {
           queued--;
+          if (inFlight.merge(streamId, -1, Integer::sum) == 0) {
+            inFlight.remove(streamId);
+            List<Promise<Void>> waiting = drainWaiters.remove(streamId);
+            if (waiting != null) {
+              waiting.forEach(Promise::complete);
+            }
+          }
           if (ar.succeeded()) {
             archived.increment();
           } else {

@@ -3,6 +3,8 @@ package io.reelay.ingest;
 import io.reelay.live.LiveKeys;
 import io.reelay.live.LiveState;
 import io.reelay.live.LiveWindowWriter;
+import io.reelay.restream.RestreamTarget;
+import io.reelay.restream.Restreamer;
 import io.reelay.stream.StreamRecord;
 import io.reelay.stream.StreamStore;
 import io.vertx.core.Future;
@@ -11,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -131,16 +135,41 @@ final class LiveLifecycle {
                           id,
                           resumed ? "resumed" : "started",
                           mark.session());
-                      if (!resumed) {
-                        events.emit(
-                            StreamEvents.STARTED,
-                            id,
-                            new JsonObject().put("session", mark.session()));
-                      }
                       LivePublish publish = new LivePublish(id, mark.session(), token, writer);
                       active.put(id, publish);
-                      return Future.succeededFuture(publish);
+                      Future<LivePublish> ready = restreams(publish);
+                      if (resumed) {
+                        return ready;
+                      }
+                      long firstMsn = writer.nextMsn();
+                      events.emit(
+                          StreamEvents.STARTED,
+                          id,
+                          new JsonObject()
+                              .put("session", mark.session())
+                              .put("firstMsn", firstMsn));
+                      return store.markBroadcastStart(id, firstMsn).compose(v -> ready);
                     }));
+  }
+
+  /** Starts the stream's configured downstream pushes; a failure to read them only logs. */
+  private Future<LivePublish> restreams(LivePublish publish) {
+    return store
+        .restreamTargets(publish.streamId)
+        .map(
+            urls -> {
+              if (!urls.isEmpty()) {
+                List<RestreamTarget> targets = new ArrayList<>();
+                urls.forEach(u -> targets.add(RestreamTarget.parse(u)));
+                publish.restreamer = new Restreamer(vertx, targets);
+              }
+              return publish;
+            })
+        .recover(
+            err -> {
+              LOG.warn("live {}: restream targets not read: {}", publish.streamId, err.toString());
+              return Future.succeededFuture(publish);
+            });
   }
 
   /** Keeps the lock; false when it was lost (the stream was taken over or deleted). */
@@ -203,9 +232,17 @@ final class LiveLifecycle {
               }
               LOG.info("live {}: ended", p.streamId);
               archiver.forget(p.streamId);
+              // stream.ended promises a complete archive (live-to-VOD reads it at once): wait for
+              // this stream's uploads still in flight. Earlier publishes of the broadcast on other
+              // instances finished theirs during the grace period.
               return p.writer
                   .end()
-                  .eventually(() -> events.ended(p.streamId, p.session, p.writer.nextMsn() - 1));
+                  .eventually(() -> archiver.drained(p.streamId))
+                  .compose(v -> store.broadcastStart(p.streamId))
+                  .recover(err -> Future.succeededFuture(0L))
+                  .compose(
+                      firstMsn ->
+                          events.ended(p.streamId, p.session, firstMsn, p.writer.nextMsn() - 1));
             })
         .onFailure(err -> LOG.warn("live {}: ending failed: {}", p.streamId, err.toString()));
   }

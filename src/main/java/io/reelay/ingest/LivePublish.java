@@ -3,9 +3,11 @@ package io.reelay.ingest;
 import io.reelay.flv.AudioSpecificConfig;
 import io.reelay.flv.AudioTag;
 import io.reelay.flv.AvcDecoderConfigurationRecord;
+import io.reelay.flv.AvcPacketType;
 import io.reelay.flv.VideoTag;
 import io.reelay.live.LiveSegmenter;
 import io.reelay.live.LiveWindowWriter;
+import io.reelay.restream.Restreamer;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,6 +40,9 @@ final class LivePublish {
   final String lockToken;
   final LiveWindowWriter writer;
   final IngestStats stats = new IngestStats();
+
+  /** Pushes to downstream RTMP servers, or null when the stream has none configured. */
+  Restreamer restreamer;
 
   private LiveSegmenter segmenter;
   private Boolean metaVideo;
@@ -86,6 +91,9 @@ final class LivePublish {
    * @return an error description when the feed cannot be segmented (keyframes too rare), or null
    */
   String video(long ts, VideoTag tag) {
+    if (restreamer != null && tag.avcPacketType() != AvcPacketType.END_OF_SEQUENCE) {
+      restreamer.video(ts, tag.body(), tag.isKeyFrame(), tag.isAvcSequenceHeader());
+    }
     byte[] data = Arrays.copyOfRange(tag.body(), tag.dataOffset(), tag.body().length);
     stats.media(data.length);
     if (tag.isAvcSequenceHeader()) {
@@ -95,9 +103,9 @@ final class LivePublish {
       }
       return null;
     }
-    if (data.length == 0) {
-      // AVC end of sequence (ffmpeg sends one, flagged as a keyframe, when it stops): no picture,
-      // and an empty sample would make the last segment unreadable for FFmpeg's demuxer.
+    if (tag.avcPacketType() == AvcPacketType.END_OF_SEQUENCE || data.length == 0) {
+      // ffmpeg ends a stream with an empty "end of sequence" tag: no picture, so no sample (an
+      // empty sync sample makes the archived segment unreadable as a file).
       return null;
     }
     stats.videoFrame(ts, tag.isKeyFrame());
@@ -115,6 +123,9 @@ final class LivePublish {
   }
 
   void audio(long ts, AudioTag tag) {
+    if (restreamer != null) {
+      restreamer.audio(ts, tag.body(), tag.isAacSequenceHeader());
+    }
     byte[] data = Arrays.copyOfRange(tag.body(), tag.dataOffset(), tag.body().length);
     stats.media(data.length);
     if (tag.isAacSequenceHeader()) {
@@ -169,6 +180,9 @@ final class LivePublish {
 
   /** Emits what the segmenter holds; completes once it is all in Redis. */
   Future<Void> finish() {
+    if (restreamer != null) {
+      restreamer.close();
+    }
     if (segmenter != null) {
       segmenter.finish();
     }

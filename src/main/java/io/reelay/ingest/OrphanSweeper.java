@@ -129,7 +129,10 @@ final class OrphanSweeper {
                             return Future.succeededFuture();
                           }
                           LOG.info("live {}: ended (orphaned)", id);
-                          return events.ended(id, session, lastMsn);
+                          return store
+                              .broadcastStart(id)
+                              .recover(err -> Future.succeededFuture(0L))
+                              .compose(first -> events.ended(id, session, first, lastMsn));
                         }))
         .onFailure(err -> LOG.warn("live {}: ending an orphan failed: {}", id, err.toString()));
   }

@@ -6,6 +6,7 @@ import io.reelay.rtmp.RtmpSessionConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.HexFormat;
 import org.slf4j.Logger;
@@ -227,7 +228,11 @@ final class RtmpConnection {
       reportedPartDrops = drops;
       var snapshot = p.writer.snapshot();
       p.writer.setFrameRate(p.stats.frameRate());
-      lifecycle.publishStats(p, p.stats.tick(snapshot));
+      JsonObject stats = p.stats.tick(snapshot);
+      if (p.restreamer != null) {
+        stats.put("restreams", p.restreamer.status());
+      }
+      lifecycle.publishStats(p, stats);
       lifecycle
           .renew(p)
           .onComplete(

@@ -37,9 +37,15 @@ final class StreamEvents {
         .onFailure(err -> LOG.warn("{} for {} not sent: {}", type, streamId, err.toString()));
   }
 
-  /** The stream ended after {@code session}; {@code lastMsn} is the last segment listed. */
-  Future<Void> ended(String streamId, long session, long lastMsn) {
-    return emit(ENDED, streamId, new JsonObject().put("session", session).put("lastMsn", lastMsn));
+  /**
+   * The stream ended after {@code session}; the broadcast's segments are {@code firstMsn} to
+   * {@code lastMsn} (the range live-to-VOD records).
+   */
+  Future<Void> ended(String streamId, long session, long firstMsn, long lastMsn) {
+    return emit(
+        ENDED,
+        streamId,
+        new JsonObject().put("session", session).put("firstMsn", firstMsn).put("lastMsn", lastMsn));
   }
 
   Future<Void> close() {

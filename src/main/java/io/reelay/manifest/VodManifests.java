@@ -182,7 +182,7 @@ public final class VodManifests {
   }
 
   /** Peak bits per second over segments (of the I-frame ranges when {@code iFrames}). */
-  static long peak(List<VodPresentation.Segment> segments, long timescale, boolean iFrames) {
+  public static long peak(List<VodPresentation.Segment> segments, long timescale, boolean iFrames) {
     double peak = 0;
     for (VodPresentation.Segment s : segments) {
       double seconds = s.ticks() / (double) timescale;
@@ -193,7 +193,7 @@ public final class VodManifests {
     return (long) Math.ceil(peak);
   }
 
-  static long average(List<VodPresentation.Segment> segments, long timescale) {
+  public static long average(List<VodPresentation.Segment> segments, long timescale) {
     long bytes = 0;
     long ticks = 0;
     for (VodPresentation.Segment s : segments) {

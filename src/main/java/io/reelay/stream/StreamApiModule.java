@@ -5,6 +5,7 @@ import io.reelay.auth.Principal;
 import io.reelay.config.ReelayConfig;
 import io.reelay.http.HttpModule;
 import io.reelay.platform.RedisSettings;
+import io.reelay.restream.RestreamTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -16,6 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +47,8 @@ public final class StreamApiModule implements HttpModule {
     router.get("/api/streams/:id").handler(this::get);
     router.post("/api/streams/:id/key").handler(this::rotate);
     router.delete("/api/streams/:id").handler(this::delete);
+    router.put("/api/streams/:id/restreams").handler(this::setRestreams);
+    router.get("/api/streams/:id/restreams").handler(this::getRestreams);
     return Future.succeededFuture();
   }
 
@@ -138,13 +143,18 @@ public final class StreamApiModule implements HttpModule {
               if (r == null) {
                 return Future.failedFuture(new HttpException(404, "no such stream"));
               }
+              Future<JsonObject> body =
+                  store
+                      .vodId(id)
+                      .map(vod -> vod == null ? r.toJson() : r.toJson().put("vodId", vod));
               if (r.state() != StreamRecord.State.LIVE) {
-                return Future.succeededFuture(r.toJson());
+                return body;
               }
-              return store
-                  .ingestStats(id)
-                  .map(s -> s == null ? r.toJson() : r.toJson().put("ingest", s))
-                  .compose(body -> store.droppedRungs(id).map(d -> body.put("droppedRungs", d)));
+              return body
+                  .compose(
+                      json ->
+                          store.ingestStats(id).map(s -> s == null ? json : json.put("ingest", s)))
+                  .compose(json -> store.droppedRungs(id).map(d -> json.put("droppedRungs", d)));
             })
         .onSuccess(body -> json(ctx, 200, body))
         .onFailure(ctx::fail);
@@ -176,6 +186,43 @@ public final class StreamApiModule implements HttpModule {
     owned(ctx)
         .compose(store::delete)
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** At most this many downstream pushes per stream: each costs the ingest one upload. */
+  static final int MAX_RESTREAMS = 5;
+
+  /**
+   * {@code PUT {"targets": ["rtmp://host[:port]/app/streamName", ...]}} (owner or admin): the
+   * downstream servers the stream is pushed to from its next publish on; {@code []} removes them.
+   */
+  private void setRestreams(RoutingContext ctx) {
+    List<String> urls = new ArrayList<>();
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      JsonArray targets = body == null ? null : body.getJsonArray("targets");
+      if (targets == null || targets.size() > MAX_RESTREAMS) {
+        throw new IllegalArgumentException(
+            "body must be {\"targets\": [rtmp URLs]} with at most " + MAX_RESTREAMS);
+      }
+      for (Object t : targets) {
+        urls.add(RestreamTarget.parse(t instanceof String u ? u : null).url());
+      }
+    } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+      ctx.fail(new HttpException(400, e.getMessage()));
+      return;
+    }
+    owned(ctx)
+        .compose(r -> store.setRestreamTargets(r.id(), urls))
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("targets", new JsonArray(urls))))
+        .onFailure(ctx::fail);
+  }
+
+  /** The configured targets, in full (they hold the downstream keys): owner or admin only. */
+  private void getRestreams(RoutingContext ctx) {
+    owned(ctx)
+        .compose(r -> store.restreamTargets(r.id()))
+        .onSuccess(urls -> json(ctx, 200, new JsonObject().put("targets", new JsonArray(urls))))
         .onFailure(ctx::fail);
   }
 

@@ -231,6 +231,7 @@ public final class StreamStore {
             Request.cmd(Command.DEL).arg(keyIndex(record.keyHash())),
             Request.cmd(Command.DEL).arg(statsKey(record.id())),
             Request.cmd(Command.DEL).arg(graceKey(record.id())),
+            Request.cmd(Command.DEL).arg(restreamsKey(record.id())),
             Request.cmd(Command.SREM).arg(ALL).arg(record.id()),
             Request.cmd(Command.SREM).arg(LIVE).arg(record.id()),
             Request.cmd(Command.SREM).arg(ownerSet(record.ownerId())).arg(record.id())));
@@ -330,6 +331,67 @@ public final class StreamStore {
             .arg(lockTtlMs)
             .arg(id))
         .map(r -> r == null ? 0L : r.toLong());
+  }
+
+  /**
+   * Remembers the first media sequence number of the broadcast that starts now (a publish from
+   * {@code idle} or {@code ended}), so the archive range of a recording is known when it ends.
+   */
+  public Future<Void> markBroadcastStart(String id, long firstMsn) {
+    return send(Request.cmd(Command.HSET).arg(recordKey(id)).arg("broadcastFirstMsn").arg(firstMsn))
+        .mapEmpty();
+  }
+
+  /** The first media sequence number of the current (or last) broadcast; 0 if never recorded. */
+  public Future<Long> broadcastStart(String id) {
+    return send(Request.cmd(Command.HGET).arg(recordKey(id)).arg("broadcastFirstMsn"))
+        .map(r -> r == null ? 0L : r.toLong());
+  }
+
+  /** Links the stream to the VOD recording of its last broadcast. */
+  public Future<Void> setVodId(String id, String vodId) {
+    // HSET only on an existing record: a deleted stream stays deleted.
+    return send(Request.cmd(Command.EVAL)
+            .arg(
+                "if redis.call('EXISTS', KEYS[1]) == 1 then"
+                    + " redis.call('HSET', KEYS[1], 'vodId', ARGV[1]) end return 1")
+            .arg(1)
+            .arg(recordKey(id))
+            .arg(vodId))
+        .mapEmpty();
+  }
+
+  /** The VOD recording of the stream's last finished broadcast, or null. */
+  public Future<String> vodId(String id) {
+    return send(Request.cmd(Command.HGET).arg(recordKey(id)).arg("vodId"))
+        .map(r -> r == null ? null : r.toString());
+  }
+
+  static String restreamsKey(String id) {
+    return "reelay:stream:" + id + ":restreams";
+  }
+
+  /** The downstream RTMP URLs the stream is pushed to (validated when set); empty if none. */
+  public Future<List<String>> restreamTargets(String id) {
+    return send(Request.cmd(Command.GET).arg(restreamsKey(id)))
+        .map(
+            r -> {
+              List<String> out = new ArrayList<>();
+              if (r != null) {
+                new io.vertx.core.json.JsonArray(r.toString()).forEach(u -> out.add((String) u));
+              }
+              return out;
+            });
+  }
+
+  /** Replaces the targets; they apply from the next publish. An empty list removes them. */
+  public Future<Void> setRestreamTargets(String id, List<String> urls) {
+    return send(urls.isEmpty()
+            ? Request.cmd(Command.DEL).arg(restreamsKey(id))
+            : Request.cmd(Command.SET)
+                .arg(restreamsKey(id))
+                .arg(new io.vertx.core.json.JsonArray(urls).encode()))
+        .mapEmpty();
   }
 
   public Future<Void> putIngestStats(String id, JsonObject stats, long ttlMs) {

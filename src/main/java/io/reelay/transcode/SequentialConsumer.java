@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * same record and tries again after a pause, so nothing is skipped. Handlers turn bad input into a
  * successful outcome themselves (a failed video), never into a failure here.
  */
-final class SequentialConsumer {
+public final class SequentialConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(SequentialConsumer.class);
   private static final long RETRY_DELAY_MS = 2_000;
 
@@ -40,7 +40,7 @@ final class SequentialConsumer {
     this.handler = handler;
   }
 
-  static Future<SequentialConsumer> start(
+  public static Future<SequentialConsumer> start(
       Vertx vertx,
       Map<String, String> config,
       String topic,
@@ -98,7 +98,7 @@ final class SequentialConsumer {
     }
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     closed = true;
     return consumer.close();
   }

@@ -50,7 +50,8 @@ public final class VodMediaModule implements HttpModule {
       Pattern.compile(
           "/vod/([A-Za-z0-9_-]{1,64})/(master\\.m3u8|manifest\\.mpd|poster\\.jpg"
               + "|storyboard/(?:sprite(?:-\\d{1,3})?\\.jpg|storyboard\\.vtt)"
-              + "|[a-z0-9]{1,16}/(?:index\\.m3u8|iframes\\.m3u8|init\\.mp4|seg-\\d{5}\\.m4s))");
+              + "|[a-z0-9]{1,16}/(?:index\\.m3u8|iframes\\.m3u8|init(?:-\\d{1,9})?\\.mp4"
+              + "|seg-\\d{5,10}\\.m4s))");
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String EVENT_PLAYLIST = "public, max-age=2";

@@ -13,6 +13,84 @@ public final class SegmentFacts {
   /** Timing and size of one media segment, in its track's timescale. */
   public record Facts(long baseDecodeTime, long durationTicks, long firstSampleEnd) {}
 
+  /**
+   * What an init segment declares about its (single) track.
+   *
+   * @param codec RFC 6381 codec string ({@code avc1.PPCCLL} or {@code mp4a.40.N})
+   * @param width coded width of a video track, 0 for audio
+   * @param height coded height of a video track, 0 for audio
+   * @param sampleRate audio sample rate, 0 for video
+   * @param channels audio channel count, 0 for video
+   */
+  public record Track(
+      boolean video,
+      String codec,
+      long timescale,
+      int width,
+      int height,
+      int sampleRate,
+      int channels) {}
+
+  /** Reads the sample entry of an init segment's track (avc1 or mp4a). */
+  public static Track track(byte[] init) throws MediaException {
+    long timescale = Fmp4.timescale(init);
+    int stsd = Fmp4.find(init, 0, init.length, "moov", "trak", "mdia", "minf", "stbl", "stsd");
+    if (stsd < 0 || stsd + 16 + 36 > init.length) {
+      throw new MediaException("init segment without a sample description");
+    }
+    ByteBuffer bb = ByteBuffer.wrap(init);
+    int entry = stsd + 16; // full box header + entry_count
+    String type = new String(init, entry + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (type.equals("avc1") || type.equals("avc3")) {
+      // VisualSampleEntry: 8 header, 6 reserved, 2 index, 16 pre-defined/reserved, then size.
+      return new Track(
+          true,
+          Fmp4.avcCodecString(init),
+          timescale,
+          bb.getShort(entry + 32) & 0xFFFF,
+          bb.getShort(entry + 34) & 0xFFFF,
+          0,
+          0);
+    }
+    if (type.equals("mp4a")) {
+      // AudioSampleEntry: 8 header, 8 reserved + index, 8 reserved, channels, size, 4, rate 16.16.
+      int channels = bb.getShort(entry + 24) & 0xFFFF;
+      int rate = bb.getShort(entry + 32) & 0xFFFF;
+      return new Track(
+          false, "mp4a.40." + audioObjectType(init, entry), timescale, 0, 0, rate, channels);
+    }
+    throw new MediaException("unsupported sample entry " + type);
+  }
+
+  /** The object type of the AudioSpecificConfig in the esds (ES → DecoderConfig → tag 5). */
+  private static int audioObjectType(byte[] init, int from) {
+    int esds = -1;
+    for (int i = from; i + 4 < init.length && esds < 0; i++) {
+      if (init[i] == 'e' && init[i + 1] == 's' && init[i + 2] == 'd' && init[i + 3] == 's') {
+        esds = i + 8; // after the type and the full box's version/flags
+      }
+    }
+    int p = esds;
+    // ES_Descriptor (3): ES_ID + flags; DecoderConfigDescriptor (4): 13 fixed bytes; then 5.
+    int[] skips = {3, 13};
+    for (int level = 0; p > 0 && level < 3 && p < init.length; level++) {
+      int tag = init[p++] & 0xFF;
+      while (p < init.length && (init[p] & 0x80) != 0) {
+        p++; // variable-length size bytes
+      }
+      p++;
+      if (level == 2) {
+        if (tag == 5 && p < init.length) {
+          int aot = (init[p] & 0xFF) >> 3;
+          return aot > 0 && aot < 31 ? aot : 2;
+        }
+        break;
+      }
+      p += skips[level];
+    }
+    return 2; // AAC-LC: what every encoder we ingest sends
+  }
+
   public static long timescale(byte[] init) throws MediaException {
     return Fmp4.timescale(init);
   }

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -68,27 +70,41 @@ public final class Thumbnails {
   }
 
   /**
+   * A decodable file that covers {@code [startSeconds, startSeconds + durationSeconds)} of a
+   * presentation made of several (a recorded live stream: one file per encoder session).
+   */
+  public record Clip(Path file, double startSeconds, double durationSeconds) {}
+
+  /**
    * Writes {@code sprite.jpg} (then {@code sprite-1.jpg}, ...) and {@code storyboard.vtt} whose
    * cues point at {@code sprite.jpg#xywh=x,y,w,h}.
    */
   public static Storyboard storyboard(
       Path source, MediaInfo info, Path outDir, StoryboardConfig cfg) throws MediaException {
     requireVideo(info);
-    MediaInfo.Video v = info.video();
+    return storyboard(
+        List.of(new Clip(source, 0, info.durationSeconds())), info.video(), outDir, cfg, false);
+  }
+
+  /**
+   * The storyboard of a presentation made of consecutive clips (display geometry of {@code v}).
+   *
+   * @param atTileStart sample each tile at its start instead of mid-interval: with keyframes on the
+   *     interval grid (live segments) that decodes one frame per tile instead of a GOP
+   */
+  public static Storyboard storyboard(
+      List<Clip> clips, MediaInfo.Video v, Path outDir, StoryboardConfig cfg, boolean atTileStart)
+      throws MediaException {
+    Clip lastClip = clips.get(clips.size() - 1);
+    double duration = lastClip.startSeconds() + lastClip.durationSeconds();
     int tw = cfg.tileWidth() & ~1;
     int th = Math.max(2, (int) Math.round(tw * (double) v.displayHeight() / v.displayWidth()) & ~1);
-    int tiles = (int) Math.max(1, Math.ceil(info.durationSeconds() / cfg.intervalSeconds()));
+    int tiles = (int) Math.max(1, Math.ceil(duration / cfg.intervalSeconds()));
     int perSheet = cfg.columns() * cfg.rows();
     List<Path> sheets = new ArrayList<>();
     StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.toFile());
-        Java2DFrameConverter conv = new Java2DFrameConverter()) {
-      // Let swscale convert straight to the tile size (in coded orientation, SAR applied): much
-      // cheaper than full-size RGB frames scaled down in Java2D.
-      boolean swap = v.rotation() == 90 || v.rotation() == 270;
-      g.setImageWidth(swap ? th : tw);
-      g.setImageHeight(swap ? tw : th);
-      g.start();
+    Map<Clip, FFmpegFrameGrabber> grabbers = new HashMap<>();
+    try (Java2DFrameConverter conv = new Java2DFrameConverter()) {
       Files.createDirectories(outDir);
       for (int sheetStart = 0; sheetStart < tiles; sheetStart += perSheet) {
         int count = Math.min(perSheet, tiles - sheetStart);
@@ -101,13 +117,31 @@ public final class Thumbnails {
           for (int i = 0; i < count; i++) {
             int tile = sheetStart + i;
             double start = tile * cfg.intervalSeconds();
-            double end = Math.min(info.durationSeconds(), start + cfg.intervalSeconds());
+            double end = Math.min(duration, start + cfg.intervalSeconds());
             // Sample mid-interval so the tile represents its span rather than a cut at its edge.
+            double at = atTileStart ? start : start + (end - start) / 2;
+            Clip clip = clips.get(0);
+            for (Clip c : clips) {
+              if (c.startSeconds() <= at) {
+                clip = c;
+              }
+            }
+            FFmpegFrameGrabber g = grabbers.get(clip);
+            if (g == null) {
+              g = new FFmpegFrameGrabber(clip.file().toFile());
+              grabbers.put(clip, g);
+              // Let swscale convert straight to the tile size (in coded orientation, SAR
+              // applied): much cheaper than full-size RGB frames scaled down in Java2D.
+              boolean swap = v.rotation() == 90 || v.rotation() == 270;
+              g.setImageWidth(swap ? th : tw);
+              g.setImageHeight(swap ? tw : th);
+              g.start();
+            }
             BufferedImage img =
                 grabAt(
                     g,
                     conv,
-                    Math.min(start + (end - start) / 2, Math.max(0, info.durationSeconds() - 0.1)));
+                    Math.max(0, Math.min(at - clip.startSeconds(), clip.durationSeconds() - 0.1)));
             int x = (i % cols) * tw;
             int y = (i / cols) * th;
             if (img != null) {
@@ -141,7 +175,16 @@ public final class Thumbnails {
       }
       return new Storyboard(sheets, vttFile, tw, th, tiles);
     } catch (IOException e) {
-      throw new MediaException("storyboard for " + source.getFileName() + " failed: " + e, e);
+      throw new MediaException(
+          "storyboard for " + lastClip.file().getFileName() + " failed: " + e, e);
+    } finally {
+      for (FFmpegFrameGrabber g : grabbers.values()) {
+        try {
+          g.close();
+        } catch (FrameGrabber.Exception e) {
+          // closing a decoder we are done with; nothing to recover
+        }
+      }
     }
   }
 
