@@ -136,12 +136,6 @@ final class LiveRungWorker {
                                   // Bad media fails the same way on every worker: retrying only
                                   // delays the next segments. The playlists mark the gap.
                                   skipped.increment();
-                                  try {
-                                    java.nio.file.Files.write(
-                                        java.nio.file.Path.of("/tmp/abr/bad-init.mp4"), init);
-                                    java.nio.file.Files.write(
-                                        java.nio.file.Path.of("/tmp/abr/bad-seg.m4s"), seg);
-                                  } catch (Exception ignoredDebug) {
                                   LOG.warn(
                                       "live job {}/{} skipped (init {} B, segment {} B): {}",
                                       streamId,
