@@ -38,8 +38,8 @@ final class StreamEvents {
   }
 
   /**
-   * The stream ended after {@code session}; the broadcast's segments are {@code firstMsn} to
-   * {@code lastMsn} (the range live-to-VOD records).
+   * The stream ended after {@code session}; the broadcast's segments are {@code firstMsn} to {@code
+   * lastMsn} (the range live-to-VOD records).
    */
   Future<Void> ended(String streamId, long session, long firstMsn, long lastMsn) {
     return emit(

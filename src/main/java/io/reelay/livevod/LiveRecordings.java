@@ -6,6 +6,7 @@ import io.reelay.transcode.media.MediaException;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStatus;
 import io.reelay.video.VideoStore;
+import io.reelay.video.Visibility;
 import io.reelay.vod.VideoUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -163,6 +164,8 @@ final class LiveRecordings {
         null,
         now,
         now,
-        new JsonObject().put("stream", streamId));
+        new JsonObject().put("stream", streamId),
+        // The broadcast was public while live (live playback needs no token), so its recording is.
+        Visibility.PUBLIC);
   }
 }

@@ -150,8 +150,7 @@ public final class StreamApiModule implements HttpModule {
               if (r.state() != StreamRecord.State.LIVE) {
                 return body;
               }
-              return body
-                  .compose(
+              return body.compose(
                       json ->
                           store.ingestStats(id).map(s -> s == null ? json : json.put("ingest", s)))
                   .compose(json -> store.droppedRungs(id).map(d -> json.put("droppedRungs", d)));
