@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * dynamic DASH MPD, and the parts, segments and init segments themselves.
  */
 public final class LiveHttpModule implements HttpModule {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LiveHttpModule.class);
+
   static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   static final Pattern RENDITION = Pattern.compile("[a-z0-9]{1,16}");
   static final Pattern MEDIA =
@@ -45,7 +48,7 @@ public final class LiveHttpModule implements HttpModule {
   private Redis redisClient;
   private RedisAPI redis;
   private LiveNotifications notifications;
-  private io.reelay.storage.ObjectStore archive;
+  private volatile io.reelay.storage.ObjectStore archive;
   private io.reelay.storage.ObjectTransfer transfer;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
 
@@ -64,17 +67,13 @@ public final class LiveHttpModule implements HttpModule {
     router.get("/live/:stream/manifest.mpd").handler(this::mpd);
     router.get("/live/:stream/:rendition/index.m3u8").handler(this::media);
     router.get("/live/:stream/:rendition/:file").handler(this::file);
-    return notifications
-        .start()
-        .compose(
-            v ->
-                vertx.executeBlocking(
-                    () -> new io.reelay.storage.ObjectStore(vertx, config), false))
-        .map(
-            store -> {
-              archive = store;
-              return null;
-            });
+    // The archive client is only needed for the DVR fallback: build it off the event loop
+    // without holding up the mount (until it exists, a Redis miss is a 404).
+    vertx
+        .executeBlocking(() -> new io.reelay.storage.ObjectStore(vertx, config), false)
+        .onSuccess(store -> archive = store)
+        .onFailure(err -> LOG.warn("live DVR archive unavailable: {}", err.toString()));
+    return notifications.start();
   }
 
   @Override

@@ -224,8 +224,6 @@ public final class LivePlaylists {
 
   private static List<Representation> rungRepresentations(
       LiveState.Rendition video, LiveRungs.View rungs) {
-    java.util.Map<Long, Double> durations = new java.util.HashMap<>();
-    video.segments().forEach(s -> durations.put(s.msn(), s.duration()));
     List<Representation> reps = new ArrayList<>();
     rungs
         .rungs()
@@ -234,13 +232,7 @@ public final class LivePlaylists {
               if (segments.isEmpty() || rungs.dropped().contains(name)) {
                 return;
               }
-              long peak = 1;
-              for (LiveRungs.RungSegment r : segments) {
-                Double d = durations.get(r.msn());
-                if (d != null && d > 0) {
-                  peak = Math.max(peak, Math.round(r.bytes() * 8 / d));
-                }
-              }
+              long peak = rate(video, segments)[0];
               LiveRungs.RungSegment last = segments.get(segments.size() - 1);
               reps.add(
                   Representation.builder(name, peak)
@@ -251,6 +243,24 @@ public final class LivePlaylists {
     return reps;
   }
 
+  /** [peak, average] bit rate of a rung's listed segments, timed by their source twins. */
+  private static long[] rate(LiveState.Rendition video, List<LiveRungs.RungSegment> segments) {
+    java.util.Map<Long, Double> durations = new java.util.HashMap<>();
+    video.segments().forEach(s -> durations.put(s.msn(), s.duration()));
+    long bits = 0;
+    double seconds = 0;
+    long peak = 1;
+    for (LiveRungs.RungSegment r : segments) {
+      Double d = durations.get(r.msn());
+      if (d != null && d > 0) {
+        bits += r.bytes() * 8;
+        seconds += d;
+        peak = Math.max(peak, Math.round(r.bytes() * 8 / d));
+      }
+    }
+    return new long[] {peak, seconds > 0 ? Math.max(1, Math.round(bits / seconds)) : 1};
+  }
+
   /** Segments a rung may lag behind the source before a missing one is listed as a gap. */
   static final int RUNG_GAP_LAG = 3;
 
@@ -259,8 +269,6 @@ public final class LivePlaylists {
       LiveState.Rendition video,
       LiveState.Rendition audio,
       LiveRungs.View rungs) {
-    java.util.Map<Long, LiveState.SegmentEntry> sourceByMsn = new java.util.HashMap<>();
-    video.segments().forEach(s -> sourceByMsn.put(s.msn(), s));
     long audioBps = audio == null ? 0 : audio.averageBandwidth();
     rungs
         .rungs()
@@ -269,19 +277,10 @@ public final class LivePlaylists {
               if (segments.isEmpty() || rungs.dropped().contains(name)) {
                 return;
               }
-              long bits = 0;
-              double seconds = 0;
-              long peak = 0;
-              for (LiveRungs.RungSegment r : segments) {
-                LiveState.SegmentEntry s = sourceByMsn.get(r.msn());
-                if (s != null && s.duration() > 0) {
-                  bits += r.bytes() * 8;
-                  seconds += s.duration();
-                  peak = Math.max(peak, Math.round(r.bytes() * 8 / s.duration()));
-                }
-              }
+              long[] rate = rate(video, segments);
+              long peak = rate[0];
+              long average = rate[1];
               LiveRungs.RungSegment last = segments.get(segments.size() - 1);
-              long average = seconds > 0 ? Math.round(bits / seconds) : 1;
               String codecs = audio != null ? last.codecs() + "," + audio.codecs() : last.codecs();
               Variant.Builder v =
                   Variant.builder(name + "/index.m3u8", Math.max(1, peak + audioBps))

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * (rendition = rung name), records it in the rung index, notifies blocked players and archives it
  * to S3 with the live archive layout ({@code live/{id}/{rung}/seg-{msn}.m4s}, {@code init-{gen}}).
  *
- * <p>Keeping up: when a job finishes later than {@code dropLagMs} after its source segment, the
- * most expensive rung still produced for that stream is dropped (recorded in Redis, so every worker
- * and the stream API agree), never the last one.
+ * <p>Keeping up: when three jobs in a row finish later than {@code dropLagMs} after their source
+ * segments, the most expensive rung still produced for that stream is dropped (recorded in Redis,
+ * so every worker and the stream API agree), never the last one.
  */
 final class LiveRungWorker {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRungWorker.class);
@@ -64,6 +64,12 @@ final class LiveRungWorker {
   private final Counter skipped;
   private final Counter dropped;
   private final Counter done;
+
+  /** Consecutive late jobs in a row before a rung is dropped. */
+  static final int LATE_JOBS_BEFORE_DROP = 3;
+
+  /** Late jobs in a row per stream on this worker (entries leave when a job is on time). */
+  private final java.util.Map<String, Integer> lateStreak = new java.util.HashMap<>();
 
   /** Init objects this worker has archived already (bounded: cleared when large). */
   private final Set<String> initsArchived = new HashSet<>();
@@ -257,9 +263,16 @@ final class LiveRungWorker {
       String streamId, long msn, long finishedAt, List<LiveRungTranscoder.Output> outputs) {
     done.increment();
     long lag = System.currentTimeMillis() - finishedAt;
-    if (lag <= settings.dropLagMs() || outputs.size() <= 1) {
+    if (lag <= settings.dropLagMs()) {
+      lateStreak.remove(streamId);
       return Future.succeededFuture();
     }
+    // One late job (a worker joining the group, a hiccup) is not a trend: drop after a few.
+    int late = lateStreak.merge(streamId, 1, Integer::sum);
+    if (late < LATE_JOBS_BEFORE_DROP || outputs.size() <= 1) {
+      return Future.succeededFuture();
+    }
+    lateStreak.remove(streamId);
     String victim = outputs.get(0).rung(); // outputs are most expensive first
     return redis
         .sadd(List.of(LiveRungs.droppedKey(streamId), victim))
