@@ -5,6 +5,8 @@
 # straight through and with an abort at 50 % and resume. Prints MB/s for both and the ratio, and
 # Reelay's JVM heap after a full GC before and after its uploads.
 # Usage: bench/upload.sh [SIZE_MB=1024] [CHUNK_BYTES=Infinity]   (build first: mvn -B package -DskipTests)
+# Optional: REELAY_JAVA_OPTS (extra JVM flags, e.g. JFR), REELAY_LOG (copy the server log there:
+# it says how long each join of the parts took), REELAY_ROLES (default: no transcode roles).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1024}
@@ -20,7 +22,7 @@ jar=target/reelay.jar
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tmp=$(mktemp -d)
 pids=()
-cleanup() { cp "$tmp/reelay.log" /tmp/upl/last-reelay.log 2>/dev/null; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() { [ -n "${REELAY_LOG:-}" ] && cp "$tmp/reelay.log" "$REELAY_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # The shared scripts resolve their npm imports from bench/js/node_modules.

@@ -389,6 +389,10 @@ final class PartWriter {
                       }
                       stop(Outcome.INTERRUPTED);
                     });
+              } else if (put.succeeded()) {
+                // The file failed: the opened PUT goes back to the pool.
+                put.result().exceptionHandler(err -> {});
+                put.result().reset();
               }
               endRotation(ar.mapEmpty());
             });
