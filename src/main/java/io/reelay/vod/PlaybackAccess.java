@@ -33,8 +33,10 @@ public final class PlaybackAccess {
 
   /** The outcome of a media request's check. */
   public enum Decision {
-    /** Public or unlisted (or no record: storage answers 404). */
+    /** Public or unlisted. */
     OPEN,
+    /** No record (deleted, or media written without one): storage decides, no cached copy. */
+    NO_RECORD,
     /** A valid token for this path: playlists pass it on to their child URLs. */
     SIGNED,
     /** A private video and no token. */
@@ -43,6 +45,7 @@ public final class PlaybackAccess {
     TOKEN_INVALID
   }
 
+  /** The visibility read, or null when there is no record. */
   private record Cached(Visibility visibility, long until) {}
 
   private final VideoStore videos;
@@ -76,6 +79,9 @@ public final class PlaybackAccess {
     return visibility(videoId)
         .map(
             v -> {
+              if (v == null) {
+                return Decision.NO_RECORD;
+              }
               if (v != Visibility.PRIVATE) {
                 return Decision.OPEN;
               }
@@ -93,7 +99,7 @@ public final class PlaybackAccess {
         .get(videoId)
         .map(
             found -> {
-              Visibility v = found.map(Video::visibility).orElse(Visibility.PUBLIC);
+              Visibility v = found.map(Video::visibility).orElse(null);
               if (visibilities.size() >= VISIBILITY_CACHE_MAX) {
                 visibilities.clear(); // bounded memory; the cache refills from Redis
               }

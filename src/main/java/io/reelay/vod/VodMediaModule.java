@@ -53,6 +53,10 @@ public final class VodMediaModule implements HttpModule {
               + "|[a-z0-9]{1,16}/(?:index\\.m3u8|iframes\\.m3u8|init(?:-\\d{1,9})?\\.mp4"
               + "|seg-\\d{5,10}\\.m4s))");
 
+  /** One per process, shared by the delivery instances: 64 MiB of files up to 4 MiB, 60 s. */
+  private static final ImmutableMediaCache CACHE =
+      new ImmutableMediaCache(64L << 20, 4 << 20, TimeUnit.SECONDS.toNanos(60));
+
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String EVENT_PLAYLIST = "public, max-age=2";
   static final String VOD_PLAYLIST = "public, max-age=60";
@@ -118,17 +122,29 @@ public final class VodMediaModule implements HttpModule {
                         403,
                         "playback_token_invalid",
                         "the playback token is expired, altered or for another video");
-                case SIGNED -> fetch(vertx, ctx, id, name, token);
-                case OPEN -> fetch(vertx, ctx, id, name, null);
+                case SIGNED -> fetch(vertx, ctx, id, name, token, true);
+                case OPEN -> fetch(vertx, ctx, id, name, null, true);
+                case NO_RECORD -> fetch(vertx, ctx, id, name, null, false);
               }
             });
   }
 
-  /** Proxies the object; {@code token} (when signed) goes on into the playlist's URLs. */
-  private void fetch(Vertx vertx, RoutingContext ctx, String id, String name, String token) {
+  /**
+   * Proxies the object; {@code token} (when signed) goes on into the playlist's URLs. A whole
+   * immutable file of a video that exists comes from (and goes into) the in-process cache.
+   */
+  private void fetch(
+      Vertx vertx, RoutingContext ctx, String id, String name, String token, boolean exists) {
     String key = VodKeys.key(id, name);
     boolean playlist = MediaTypes.isPlaylist(name);
     HttpMethod method = ctx.request().method();
+    boolean cacheable =
+        exists && !playlist && method == HttpMethod.GET && ctx.request().getHeader("Range") == null;
+    ImmutableMediaCache.Entry cached = cacheable ? CACHE.get(key) : null;
+    if (cached != null) {
+      serveCached(ctx, name, cached);
+      return;
+    }
     vertx
         .executeBlocking(
             () ->
@@ -150,7 +166,7 @@ public final class VodMediaModule implements HttpModule {
               }
               return s3.request(opts).compose(req -> req.send());
             })
-        .onSuccess(resp -> respond(ctx, resp, name, playlist, token))
+        .onSuccess(resp -> respond(ctx, resp, name, playlist, token, cacheable ? key : null))
         .onFailure(ctx::fail);
   }
 
@@ -161,8 +177,37 @@ public final class VodMediaModule implements HttpModule {
     }
   }
 
+  private static void serveCached(
+      RoutingContext ctx, String name, ImmutableMediaCache.Entry cached) {
+    HttpServerResponse out = ctx.response();
+    String etag = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+    boolean notModified = etag != null && etag.equals(cached.etag());
+    out.setStatusCode(notModified ? 304 : 200);
+    out.putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.of(name));
+    if (cached.etag() != null) {
+      out.putHeader(HttpHeaders.ETAG, cached.etag());
+    }
+    if (cached.lastModified() != null) {
+      out.putHeader(HttpHeaders.LAST_MODIFIED, cached.lastModified());
+    }
+    out.putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+    out.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+    out.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    if (notModified) {
+      out.end();
+    } else {
+      out.end(cached.bytes());
+    }
+  }
+
+  /** {@code cacheKey}: where to keep a whole 200 body of an immutable file, or null. */
   private void respond(
-      RoutingContext ctx, HttpClientResponse resp, String name, boolean playlist, String token) {
+      RoutingContext ctx,
+      HttpClientResponse resp,
+      String name,
+      boolean playlist,
+      String token,
+      String cacheKey) {
     HttpServerResponse out = ctx.response();
     int status = resp.statusCode();
     switch (status) {
@@ -210,6 +255,21 @@ public final class VodMediaModule implements HttpModule {
       if (status == 304 || ctx.request().method() == HttpMethod.HEAD) {
         resp.end();
         out.end();
+      } else if (status == 200
+          && cacheKey != null
+          && length != null
+          && CACHE.fits(Long.parseLong(length))) {
+        resp.body()
+            .onSuccess(
+                body -> {
+                  CACHE.put(
+                      cacheKey,
+                      body,
+                      resp.getHeader(HttpHeaders.ETAG),
+                      resp.getHeader(HttpHeaders.LAST_MODIFIED));
+                  out.end(body);
+                })
+            .onFailure(ctx::fail);
       } else {
         resp.pipeTo(out);
       }

@@ -108,7 +108,8 @@ public final class VodHarness implements AutoCloseable {
    * format, so the {@code /api/videos} routes serve them as well.
    */
   String submit(Path source, JsonObject ladder, String owner) throws Exception {
-    String id = UploadIds.next();
+    // Upload format (24 characters); the leading "t" lets tests derive ids that never collide.
+    String id = "t" + UploadIds.next().substring(1);
     String key = "sources/" + id + "/" + source.getFileName();
     minio.uploadObject(
         UploadObjectArgs.builder()
