@@ -7,6 +7,8 @@
 # Then SSIM of every rung against the source, for both, at the same bit rates (Reelay is
 # configured with the reference's 5000/2800/1400/800k ladder for this run).
 # usage: bench/vod.sh [EXTRA_WORKERS=0]     (build first: mvn -B package -DskipTests)
+#   WARMUP=1 first transcodes the 10 s 720p clip (not measured), so the measured run sees a server
+#   whose JIT has compiled the pipeline, as a running server would; WARMUP=0 measures a cold JVM.
 # needs: ffmpeg, curl, python3, /usr/bin/time (Debian: ffmpeg curl python3 time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now() { date +%s.%N; }
 cpu_s() { # user+system seconds of a process and its children so far
   awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
+cpu_all() { # the server and any extra worker processes
+  local t=0 p; for p in "${pids[@]}"; do t=$(python3 -c "print($t + $(cpu_s $p))"); done; echo "$t"; }
 
 echo "== source"
 "$shared/make_media.sh" "$tmp/media" >/dev/null
@@ -56,35 +60,51 @@ if [ "$extra" -gt 0 ]; then
   sleep 15 # let the consumer group settle
 fi
 
+# Presigned direct-to-S3 upload of $1; sets id and, the moment /complete answers, t0 and c0.
+upload() {
+  local presign url
+  presign=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"filename\":\"$(basename "$1")\",\"size\":$(stat -c %s "$1")}" $base/api/uploads/presign)
+  id=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["videoId"])')
+  url=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+  curl -sf -X PUT --upload-file "$1" "$url" >/dev/null
+  curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
+  t0=$(now); c0=$(cpu_all)
+}
+# Polls the video until ready; sets first (hls appeared: the EVENT playlist) and t1.
+await_ready() {
+  local v status
+  first=""
+  while :; do
+    v=$(curl -sf -H "Authorization: Bearer $token" $base/api/videos/$id)
+    status=$(echo "$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+    if [ -z "$first" ] && echo "$v" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("hls") else 1)'; then
+      first=$(now)
+    fi
+    [ "$status" = ready ] && break
+    [ "$status" = failed ] && { echo "failed: $v" >&2; exit 1; }
+    sleep 0.2
+  done
+  t1=$(now)
+}
+
+if [ "${WARMUP:-1}" = 1 ]; then
+  echo "== warm-up (not measured): $(basename "$tmp/media/src720p10s.mp4")"
+  upload "$tmp/media/src720p10s.mp4"; await_ready
+fi
 echo "== reelay (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
-# Presigned direct-to-S3 upload; "upload complete" is the moment /complete answers.
-size=$(stat -c %s "$src")
-presign=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d "{\"filename\":\"src1080p30.mp4\",\"size\":$size}" $base/api/uploads/presign)
-id=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["videoId"])')
-url=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
-curl -sf -X PUT --upload-file "$src" "$url" >/dev/null
-curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
-t0=$(now); c0=$(cpu_s $server)
-first=""
-while :; do
-  v=$(curl -sf -H "Authorization: Bearer $token" $base/api/videos/$id)
-  status=$(echo "$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
-  if [ -z "$first" ] && echo "$v" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("hls") else 1)'; then
-    first=$(now)
-  fi
-  [ "$status" = ready ] && break
-  [ "$status" = failed ] && { echo "failed: $v" >&2; exit 1; }
-  sleep 0.2
-done
-t1=$(now); c1=$(cpu_s $server)
-for p in "${pids[@]:1}"; do c1=$(python3 -c "print($c1 + $(cpu_s $p))"); done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+upload "$src"; await_ready
+c1=$(cpu_all)
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 r_wall=$(python3 -c "print(round($t1-$t0,1))"); r_cpu=$(python3 -c "print(round($c1-$c0,1))")
 r_first=$(python3 -c "print(round($first-$t0,1))")
 echo "upload complete -> ready: ${r_wall} s wall, ${r_cpu} CPU s; first playable (EVENT) ${r_first} s"
 
 echo "== reference (ladder_ffmpeg.sh)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 f_wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/time.txt")
 f_cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$tmp/time.txt")
 f_rss=$(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$tmp/time.txt")
