@@ -16,6 +16,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +120,33 @@ final class LiveRecordings {
         .executeBlocking(
             () -> {
               try {
-                return assembler.assemble(streamId, firstMsn, lastMsn, vodId);
+                return assembler.assemble(
+                    streamId,
+                    firstMsn,
+                    lastMsn,
+                    vodId,
+                    media -> {
+                      // Playable now: ready before the storyboard (this is a worker thread).
+                      try {
+                        updates
+                            .ready(vodId, media.put("stream", streamId))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
+                      } catch (TimeoutException | ExecutionException e) {
+                        // Redis away: the event is retried; the assembly is idempotent.
+                        throw new IllegalStateException("marking " + vodId + " ready failed", e);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                      }
+                      LOG.info(
+                          "live {} → VOD {} ready ({} s) {} ms after the stream ended",
+                          streamId,
+                          vodId,
+                          media.getDouble("duration"),
+                          System.currentTimeMillis() - endedAt);
+                    });
               } catch (MediaException e) {
                 // Nothing playable in the archive: a final answer, not a transient failure.
                 return new JsonObject().put("error", e.getMessage());
@@ -130,19 +159,14 @@ final class LiveRecordings {
                 LOG.warn("live {} → VOD {} failed: {}", streamId, vodId, media.getString("error"));
                 return updates.failed(vodId, media.getString("error")).map(false);
               }
-              media.put("stream", streamId);
-              return updates
-                  .ready(vodId, media)
-                  .map(
-                      outcome -> {
-                        LOG.info(
-                            "live {} → VOD {} ready ({} s) {} ms after the stream ended",
-                            streamId,
-                            vodId,
-                            media.getDouble("duration"),
-                            System.currentTimeMillis() - endedAt);
-                        return true;
-                      });
+              if (!media.containsKey("storyboard")) {
+                return Future.succeededFuture(true);
+              }
+              JsonObject storyboard =
+                  new JsonObject().put("storyboard", media.getString("storyboard"));
+              return videos
+                  .patch(vodId, new JsonObject().put("media", storyboard), VideoStatus.READY)
+                  .map(true);
             });
   }
 

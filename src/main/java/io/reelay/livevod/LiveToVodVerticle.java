@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,14 @@ public final class LiveToVodVerticle extends VerticleBase {
               t.setDaemon(true);
               return t;
             });
+    // FFmpeg's native libraries take seconds to load under load: do it now, not on the first
+    // stream's end (the poster needs them).
+    assembly.executeBlocking(
+        () -> {
+          FFmpegFrameGrabber.tryLoad();
+          return null;
+        },
+        false);
     return vertx
         .executeBlocking(() -> new ObjectStore(vertx, config))
         .compose(

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +58,13 @@ final class RecordingAssembler {
   }
 
   /**
-   * @return the media fields of the ready video (duration, rungs, hls, dash, thumbnail, storyboard)
+   * @param playable called (on this thread) once the VOD plays, with its media fields (duration,
+   *     rungs, hls, dash, thumbnail), before the storyboard is made
+   * @return the media fields including the storyboard
    * @throws MediaException when the archive holds nothing playable for the range
    */
-  JsonObject assemble(String streamId, long firstMsn, long lastMsn, String vodId)
+  JsonObject assemble(
+      String streamId, long firstMsn, long lastMsn, String vodId, Consumer<JsonObject> playable)
       throws IOException, MediaException {
     Map<String, LiveArchive.Rendition> listed = archive.list(streamId, firstMsn, lastMsn);
     if (listed.isEmpty()) {
@@ -89,25 +93,36 @@ final class RecordingAssembler {
       objects.putText(VodKeys.key(vodId, VodKeys.MPD), RecordingManifests.dash(rec));
       long t1 = System.nanoTime();
       JsonObject media = media(rec, vodId);
+      Frames frames = null;
       if (!rec.video().isEmpty()) {
         try {
-          thumbnails(rec.video().get(0), vodId, work);
-          media
-              .put("thumbnail", VodKeys.url(vodId, VodKeys.POSTER))
-              .put("storyboard", VodKeys.url(vodId, VodKeys.STORYBOARD_DIR + "/storyboard.vtt"));
+          frames = poster(rec.video().get(0), vodId, work);
+          media.put("thumbnail", VodKeys.url(vodId, VodKeys.POSTER));
         } catch (MediaException e) {
           // The recording plays without them; not worth failing it.
-          LOG.warn("VOD {}: no poster/storyboard: {}", vodId, e.getMessage());
+          LOG.warn("VOD {}: no poster: {}", vodId, e.getMessage());
         }
       }
       // Last: a player that finds the master finds everything it names.
       objects.putText(VodKeys.key(vodId, VodKeys.MASTER), master);
+      long t2 = System.nanoTime();
+      playable.accept(media.copy());
+      // The storyboard (a frame every few seconds) is the slow part: it follows the ready VOD.
+      if (frames != null) {
+        try {
+          storyboard(frames, vodId, work);
+          media.put("storyboard", VodKeys.url(vodId, VodKeys.STORYBOARD_DIR + "/storyboard.vtt"));
+        } catch (MediaException e) {
+          LOG.warn("VOD {}: no storyboard: {}", vodId, e.getMessage());
+        }
+      }
       LOG.info(
-          "VOD {}: {} segments copied and manifests written in {} ms, thumbnails {} ms",
+          "VOD {}: {} segments copied and manifests written in {} ms, poster {} ms, storyboard {} ms",
           vodId,
           rec.tracks().stream().mapToInt(t -> t.pieces().size()).sum(),
           (t1 - t0) / 1_000_000,
-          (System.nanoTime() - t1) / 1_000_000);
+          (t2 - t1) / 1_000_000,
+          (System.nanoTime() - t2) / 1_000_000);
       return media;
     } finally {
       deleteTree(work);
@@ -216,7 +231,7 @@ final class RecordingAssembler {
    * Poster and storyboard from the top video rendition: one local file per encoder generation (its
    * init and its segments, concatenated), placed on the VOD timeline.
    */
-  private void thumbnails(Track video, String vodId, Path work) throws IOException, MediaException {
+  private Frames poster(Track video, String vodId, Path work) throws IOException, MediaException {
     List<Thumbnails.Clip> clips = new ArrayList<>();
     double at = 0;
     int i = 0;
@@ -242,12 +257,19 @@ final class RecordingAssembler {
     Path poster = work.resolve(VodKeys.POSTER);
     Thumbnails.poster(clips.get(0).file(), info, poster);
     objects.putFile(VodKeys.key(vodId, VodKeys.POSTER), poster);
+    return new Frames(clips, info, at);
+  }
+
+  /** The decodable source of a recording: one clip per encoder generation, and its length. */
+  private record Frames(List<Thumbnails.Clip> clips, MediaInfo info, double seconds) {}
+
+  private void storyboard(Frames f, String vodId, Path work) throws IOException, MediaException {
     Thumbnails.Storyboard board =
         Thumbnails.storyboard(
-            clips,
-            info.video(),
+            f.clips(),
+            f.info().video(),
             work.resolve(VodKeys.STORYBOARD_DIR),
-            Thumbnails.StoryboardConfig.forDuration(at),
+            Thumbnails.StoryboardConfig.forDuration(f.seconds()),
             true);
     for (Path sheet : board.sheets()) {
       objects.putFile(

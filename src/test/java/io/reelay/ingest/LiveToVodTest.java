@@ -133,7 +133,10 @@ class LiveToVodTest {
     assertEquals(200, poster.statusCode());
     assertEquals(0xFF, poster.body()[0] & 0xFF, "a JPEG");
     assertEquals(0xD8, poster.body()[1] & 0xFF, "a JPEG");
-    String vtt = server.get(video.getString("storyboard")).body();
+    // The storyboard follows the ready VOD (it is the slow part).
+    JsonObject withBoard =
+        new JsonObject(server.await("/api/videos/" + vodId, "\"storyboard\":\"/vod/", 60_000));
+    String vtt = server.get(withBoard.getString("storyboard")).body();
     assertTrue(vtt.startsWith("WEBVTT") && vtt.contains("sprite.jpg#xywh="), vtt);
     assertEquals(200, server.bytes("/vod/" + vodId + "/storyboard/sprite.jpg").statusCode());
   }

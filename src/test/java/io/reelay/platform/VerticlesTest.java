@@ -7,6 +7,7 @@ import io.reelay.bus.Addresses;
 import io.reelay.cache.SegmentCacheVerticle;
 import io.reelay.http.HttpDeliveryVerticle;
 import io.reelay.ingest.RtmpIngestVerticle;
+import io.reelay.livevod.LiveToVodVerticle;
 import io.reelay.manifest.ManifestVerticle;
 import io.reelay.testing.TestServices;
 import io.reelay.transcode.TranscodeDispatchVerticle;
@@ -41,7 +42,8 @@ class VerticlesTest {
             Addresses.WORKER_STATUS, TranscodeWorkerVerticle::new,
             Addresses.CACHE_STATUS, SegmentCacheVerticle::new,
             Addresses.MANIFEST_STATUS, ManifestVerticle::new,
-            Addresses.DELIVERY_STATUS, HttpDeliveryVerticle::new);
+            Addresses.DELIVERY_STATUS, HttpDeliveryVerticle::new,
+            Addresses.LIVE_TO_VOD_STATUS, LiveToVodVerticle::new);
     return all.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
   }
 
