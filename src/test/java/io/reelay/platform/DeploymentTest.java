@@ -31,6 +31,7 @@ class DeploymentTest {
             "rtmp-ingest",
             "upload",
             "transcode-dispatch",
+            "live-to-vod",
             "transcode-worker",
             "segment-cache",
             "manifest",
