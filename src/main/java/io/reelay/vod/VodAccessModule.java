@@ -5,6 +5,7 @@ import io.reelay.auth.Authenticator;
 import io.reelay.auth.Principal;
 import io.reelay.config.ReelayConfig;
 import io.reelay.http.HttpModule;
+import io.reelay.platform.Backoff;
 import io.reelay.platform.RedisSettings;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStore;
@@ -41,8 +42,10 @@ public final class VodAccessModule implements HttpModule {
         .handler(BodyHandler.create().setBodyLimit(4096))
         .handler(ctx -> setVisibility(ctx, auth, videos, access));
     router.post("/api/videos/:id/playback").handler(ctx -> playback(ctx, auth, videos, access));
-    // Listings filter by visibility through indexes that records stored earlier may lack.
-    return videos.ensureIndexes();
+    // Listings filter by visibility through indexes that records stored earlier may lack. In the
+    // background: a process must start (and report /health 503) while Redis is down.
+    Backoff.untilSuccess(vertx, "indexing stored videos", videos::ensureIndexes);
+    return Future.succeededFuture();
   }
 
   private static void setVisibility(
