@@ -24,11 +24,14 @@ public final class EmbeddedS3 implements AutoCloseable {
   private final S3Proxy proxy;
   private final BlobStoreContext context;
   private final String endpoint;
+  private final KernelJoinBlobStore store;
 
-  private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, String endpoint) {
+  private EmbeddedS3(
+      S3Proxy proxy, BlobStoreContext context, String endpoint, KernelJoinBlobStore store) {
     this.proxy = proxy;
     this.context = context;
     this.endpoint = endpoint;
+    this.store = store;
   }
 
   public static EmbeddedS3 start(Path dir, int configuredPort, String accessKey, String secretKey)
@@ -49,9 +52,10 @@ public final class EmbeddedS3 implements AutoCloseable {
             List.of("*"),
             List.of("ETag"),
             "false");
+    KernelJoinBlobStore store = new KernelJoinBlobStore(context.getBlobStore(), dir);
     S3Proxy proxy =
         S3Proxy.builder()
-            .blobStore(context.getBlobStore())
+            .blobStore(store)
             .endpoint(URI.create(endpoint))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             .ignoreUnknownHeaders(true)
@@ -68,7 +72,7 @@ public final class EmbeddedS3 implements AutoCloseable {
       Thread.sleep(20);
     }
     LOG.info("embedded S3 ready at {} with data in {}", endpoint, dir);
-    return new EmbeddedS3(proxy, context, endpoint);
+    return new EmbeddedS3(proxy, context, endpoint, store);
   }
 
   /**
@@ -102,6 +106,11 @@ public final class EmbeddedS3 implements AutoCloseable {
 
   public void ensureBucket(String bucket) {
     context.getBlobStore().createContainerInLocation(null, bucket);
+  }
+
+  /** Multipart completions joined in the kernel rather than by the backend's stream copy. */
+  int kernelJoins() {
+    return store.kernelJoins();
   }
 
   public String endpoint() {
