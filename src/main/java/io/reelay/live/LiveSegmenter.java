@@ -225,9 +225,34 @@ public final class LiveSegmenter {
             && ms - segmentStartMs >= segmentTargetMs) {
           closePart(ms, true);
         }
+        cutAheadOf(ms);
       }
       held = new Sample(ticks, 1, (int) ctsTicks, sync, data);
       heldMs = ms;
+    }
+
+    /**
+     * A sample starting at {@code ms} just arrived, so the part before it is complete: cut now
+     * rather than when this sample is released (one frame later), where a cut is certain to fall
+     * here — an audio boundary already reached, or a part that this sample (at the last sample's
+     * duration) would overrun. {@link #release} still cuts whatever this estimate misses.
+     */
+    private void cutAheadOf(long ms) {
+      if (part.isEmpty()) {
+        return;
+      }
+      if (track == Track.AUDIO && hasVideo) {
+        if (!boundaries.isEmpty() && ms >= boundaries.peekFirst().ms()) {
+          Boundary b = boundaries.pollFirst();
+          closePart(ms, b.segmentEnd());
+        }
+        return;
+      }
+      long estimateMs = lastDuration * 1000L / timescale();
+      if (estimateMs > 0 && ms + estimateMs - partStartMs > partTargetMs) {
+        boolean segmentFull = track == Track.AUDIO && ms - segmentStartMs >= segmentTargetMs;
+        closePart(ms, segmentFull);
+      }
     }
 
     /** Places a sample whose duration is now known into the current part. */

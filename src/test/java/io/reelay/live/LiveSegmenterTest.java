@@ -196,4 +196,22 @@ class LiveSegmenterTest {
     assertTrue(seg.pendingAudioCuts() >= 6, "pending " + seg.pendingAudioCuts());
     assertTrue(out.parts.get(LiveSegmenter.Track.AUDIO) == null);
   }
+
+  @Test
+  @DisplayName("a part is out as soon as the first frame after it arrives, not one frame later")
+  void partsLeaveWithTheNextPartsFirstFrame() {
+    Collected out = new Collected();
+    LiveSegmenter seg = new LiveSegmenter(out, 2000, 400, 0, true, false);
+    TestMedia.Stream v = source.video();
+    seg.videoConfig(v.extradata(), v.width(), v.height());
+    // 25 fps: ten 40 ms frames fill a 400 ms part exactly; the eleventh starts the next part.
+    for (int i = 0; i < 10; i++) {
+      seg.video(1000 + i * 40L, 0, i == 0, new byte[] {0, 0, 0, 1, (byte) (i == 0 ? 0x65 : 0x41)});
+    }
+    assertTrue(out.parts.get(LiveSegmenter.Track.VIDEO) == null, "the part is not full yet");
+    seg.video(1400, 0, false, new byte[] {0, 0, 0, 1, 0x41});
+    List<LiveSegmenter.PartInfo> parts = out.parts.get(LiveSegmenter.Track.VIDEO);
+    assertEquals(1, parts.size(), "the part left when its successor's first frame arrived");
+    assertEquals(0.4, parts.get(0).duration(), 1e-9);
+  }
 }
