@@ -110,7 +110,7 @@ public final class HttpDeliveryVerticle extends VerticleBase {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.httpHost())
-            .setPort(config.httpPort())
+            .setPort(port(config))
             .setCompressionSupported(true)
             // h2c: HTTP/2 over cleartext for clients and CDNs that speak it.
             .setHttp2ClearTextEnabled(true);
@@ -135,6 +135,15 @@ public final class HttpDeliveryVerticle extends VerticleBase {
                                             + " is already in use")
                                     : err)))
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * Instances of this verticle (one per core by default) share one server, which Vert.x spreads
+   * over their event loops. A random port (0) would give each instance its own; a negative one is
+   * Vert.x's random port shared by the instances.
+   */
+  private int port(ReelayConfig config) {
+    return config.httpPort() == 0 && context.getInstanceCount() > 1 ? -1 : config.httpPort();
   }
 
   private JsonObject httpDetails() {

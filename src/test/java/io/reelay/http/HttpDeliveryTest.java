@@ -158,4 +158,32 @@ class HttpDeliveryTest {
           failure.getMessage());
     }
   }
+
+  @Test
+  @DisplayName("instances share one random port, each on its own event loop, and all serve")
+  void instancesShareTheRandomPort() throws Exception {
+    vertx
+        .deployVerticle(
+            HttpDeliveryVerticle::new,
+            new DeploymentOptions()
+                .setInstances(2)
+                .setConfig(new JsonObject().put("reelay", TestServices.config().toJson())))
+        .await(60, TimeUnit.SECONDS);
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (int i = 0; i < 4; i++) { // the status consumers answer in turn
+      ports.add(
+          vertx
+              .eventBus()
+              .<JsonObject>request(Addresses.DELIVERY_STATUS, null)
+              .await(5, TimeUnit.SECONDS)
+              .body()
+              .getInteger("port"));
+    }
+    assertEquals(1, ports.size(), "one port: " + ports);
+    int port = ports.iterator().next();
+    assertTrue(port > 0);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(404, get(port, "/no-such-thing").status());
+    }
+  }
 }
