@@ -100,7 +100,9 @@ public final class Reelay {
             + "; HTTP on port "
             + config.httpPort()
             + ", RTMP on port "
-            + config.rtmpPort());
+            + config.rtmpPort()
+            + "; network transport "
+            + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
     if (requested.adminToken().isEmpty()) {
       System.out.println("reelay: admin token is in " + config.dataDir().resolve("admin-token"));
     }
