@@ -71,6 +71,9 @@ final class LiveRungWorker {
   /** Late jobs in a row per stream on this worker (entries leave when a job is on time). */
   private final java.util.Map<String, Integer> lateStreak = new java.util.HashMap<>();
 
+  /** Streams this worker has made rungs for: the first job of each is logged (bounded). */
+  private final Set<String> streamsServed = new HashSet<>();
+
   /** Init objects this worker has archived already (bounded: cleared when large). */
   private final Set<String> initsArchived = new HashSet<>();
 
@@ -263,6 +266,17 @@ final class LiveRungWorker {
       String streamId, long msn, long finishedAt, List<LiveRungTranscoder.Output> outputs) {
     done.increment();
     long lag = System.currentTimeMillis() - finishedAt;
+    if (streamsServed.size() > 1000) {
+      streamsServed.clear();
+    }
+    if (streamsServed.add(streamId)) {
+      // Which worker serves which stream is otherwise invisible: Kafka spreads the jobs.
+      LOG.info(
+          "live {}: first rung job on this worker (msn {}, {} ms after the segment closed)",
+          streamId,
+          msn,
+          lag);
+    }
     if (lag <= settings.dropLagMs()) {
       lateStreak.remove(streamId);
       return Future.succeededFuture();
