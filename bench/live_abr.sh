@@ -46,7 +46,7 @@ RUNGS="480p 360p" # below a 720p source; 720p itself is never made (never above/
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 load() { echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
-# CPU seconds (utime+stime) of the given pids and their descendants, and the wall clock.
+# CPU seconds (utime+stime) of the given pids and their descendants.
 cpu() { python3 -c "import sys,os; sys.path.insert(0,'$ROOT/bench'); from live_load import ticks, TCK; \
 print(ticks([int(p) for p in sys.argv[1:]]) / TCK)" "$@"; }
 now() { date +%s.%N; }
