@@ -85,6 +85,10 @@ try {
       partsLoaded: parts,
       playlistIsLowLatency: !!(details && details.partList && details.partList.length),
       played: +v.currentTime.toFixed(2),
+      // Where the media is buffered vs where the playhead is: playback that never starts
+      // shows up as a playhead outside every buffered range.
+      buffered: Array.from({ length: v.buffered.length },
+        (_, i) => [+v.buffered.start(i).toFixed(2), +v.buffered.end(i).toFixed(2)]),
       levels: hls.levels.map(l => l.height),
       heightsLoaded: [...heightsLoaded]
     }
