@@ -73,10 +73,14 @@ RESULTS="$ROOT/load-tests/target/gatling"
 printf '\n%s\n' "users	requests	failed	p50 ms	p99 ms	max ms	req/s	load1	server CPU %	Gatling CPU %	exit"
 LARGEST=none
 for n in $USER_COUNTS; do
-  LINE=$(python3 bench/gatling_step.py "$REELAY_PID" "$WORK/gatling-$n.out" "$n" -- \
+  # in the background so a signal reaches the trap at once (bash defers it for a foreground job)
+  python3 bench/gatling_step.py "$REELAY_PID" "$WORK/gatling-$n.out" "$n" -- \
     mvn -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=reelay.LiveViewers \
     -DbaseUrl="$BASE" -DstreamId="$STREAM" -Dusers="$n" -Dduration="$DURATION" \
-    -DrampUp="$RAMP_UP" -DpollSeconds="$POLL_SECONDS" -Dp99Ms="$P99_MS") || true
+    -DrampUp="$RAMP_UP" -DpollSeconds="$POLL_SECONDS" -Dp99Ms="$P99_MS" > "$WORK/step-$n" &
+  STEP=$!; PIDS+=($STEP)
+  wait $STEP || true
+  LINE=$(tail -1 "$WORK/step-$n")
   echo "$LINE"
   IFS=$'\t' read -r _ _ failed _ p99 _ _ _ _ _ code <<< "$LINE"
   if [ "$code" = 0 ] && [ "$failed" = 0 ] && [ "${p99:-x}" != "-" ] && [ "$p99" -lt "$P99_MS" ]; then

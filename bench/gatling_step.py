@@ -12,6 +12,7 @@ CPU is in % of one core over the Gatling JVM's lifetime (2 cores = 200 %).
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -52,7 +53,11 @@ def main():
     cmd = sys.argv[sys.argv.index("--") + 1 :]
     load = open("/proc/loadavg").read().split()[0]
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        # its own process group: stopping this step stops Maven and the Gatling JVM with it
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        stop = lambda *_: (os.killpg(proc.pid, signal.SIGTERM), sys.exit(143))  # noqa: E731
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         # per pid, ticks at first and last sight: exited processes keep their last sample
         first, last = {}, {}
         start = end = None

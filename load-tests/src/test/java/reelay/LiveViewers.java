@@ -47,9 +47,11 @@ public class LiveViewers extends Simulation {
                   .check(status().is(200))
                   .check(bodyString().saveAs("master")))
           .exec(LiveViewers::pickRenditions)
+          .exitHereIfFailed() // a player without a master plays nothing
           .exec(start("video"))
           .doIf(session -> session.contains("audio.playlist"))
           .then(start("audio"))
+          .exitHereIfFailed()
           .during(Params.duration())
           .on(
               exec(poll("video"))

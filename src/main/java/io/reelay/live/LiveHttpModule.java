@@ -58,6 +58,9 @@ public final class LiveHttpModule implements HttpModule {
   private final LiveStateCache states =
       new LiveStateCache(this::readState, System::currentTimeMillis, STATE_MAX_AGE_MS);
 
+  /** Media reads from Redis in flight, by key, shared by the requests that miss the cache. */
+  private final Map<String, Future<MediaCache.Media>> reads = new HashMap<>();
+
   /** Requests waiting for a stream's window to grow, re-checked on every change notification. */
   private final Map<String, List<Runnable>> waiters = new HashMap<>();
 
@@ -305,9 +308,9 @@ public final class LiveHttpModule implements HttpModule {
     Integer part = waitPart;
     fetch(key)
         .compose(
-            bytes -> {
-              if (bytes != null || msn == null) {
-                return Future.succeededFuture(bytes);
+            media -> {
+              if (media != null || msn == null) {
+                return Future.succeededFuture(media);
               }
               // A player following the preload hint asks for the next part before it exists:
               // hold the request until it does, as LL-HLS expects.
@@ -327,10 +330,8 @@ public final class LiveHttpModule implements HttpModule {
                       });
             })
         .onSuccess(
-            bytes -> {
-              if (bytes != null) {
-                MediaCache.Media media = MediaCache.Media.of(bytes);
-                cache.put(key, media);
+            media -> {
+              if (media != null) {
                 send(ctx, media, type);
               } else if (part != null) {
                 ctx.fail(new HttpException(404, "not in the live window"));
@@ -376,9 +377,32 @@ public final class LiveHttpModule implements HttpModule {
             });
   }
 
-  private Future<Buffer> fetch(String key) {
-    // Copied out of the client's network buffer: the bytes outlive this response in the cache.
-    return redis.get(key).map(r -> r == null ? null : Buffer.buffer(r.toBytes()));
+  /**
+   * The object from Redis into the cache, or null when Redis does not hold it. Viewers of a stream
+   * ask for a new segment within the same moment: they share one read in flight instead of each
+   * pulling the same 600 KB from Redis (which overflowed the client pool at a few hundred viewers).
+   */
+  private Future<MediaCache.Media> fetch(String key) {
+    Future<MediaCache.Media> inFlight = reads.get(key);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    Future<MediaCache.Media> read =
+        redis
+            .get(key)
+            .map(
+                r -> {
+                  if (r == null) {
+                    return null;
+                  }
+                  // Copied out of the client's network buffer: the bytes outlive this response.
+                  MediaCache.Media media = MediaCache.Media.of(Buffer.buffer(r.toBytes()));
+                  cache.put(key, media);
+                  return media;
+                });
+    reads.put(key, read);
+    read.onComplete(ar -> reads.remove(key, read));
+    return read;
   }
 
   private static void send(RoutingContext ctx, MediaCache.Media media, String type) {

@@ -11,9 +11,13 @@ import io.reelay.platform.ReelayVertx;
 import io.reelay.testing.TestHttp;
 import io.reelay.testing.TestMedia;
 import io.reelay.testing.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Files;
@@ -310,5 +314,61 @@ class LiveDeliveryTest {
           "plain reload after blocking for " + nextMsn + "." + nextPart + ":\n" + plain.text());
     }
     publisher.join(30_000);
+  }
+
+  @Test
+  @DisplayName(
+      "hundreds of viewers asking for the same new segments at once all get them, from one Redis"
+          + " read per segment")
+  void concurrentViewersOfNewSegments() throws Exception {
+    String id = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    publish(id, 1.0, false);
+    awaitPlaylist(id);
+    Thread.sleep(1500);
+    MediaPlaylist p = HlsParser.parseMedia(get("/live/" + id + "/source/index.m3u8").text());
+    List<String> segments =
+        p.segments().stream().limit(3).map(seg -> "/live/" + id + "/source/" + seg.uri()).toList();
+    int viewers = 300;
+    HttpClient client =
+        vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(viewers));
+    long getsBefore = redisGets();
+    List<Future<Buffer>> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < viewers; i++) {
+      for (String uri : segments) { // none of them fetched before: every request misses the cache
+        replies.add(
+            client
+                .request(HttpMethod.GET, http.port, "127.0.0.1", uri)
+                .compose(req -> req.send())
+                .compose(
+                    r ->
+                        r.statusCode() == 200
+                            ? r.body()
+                            : Future.failedFuture(uri + " answered " + r.statusCode())));
+      }
+    }
+    Future.all(replies).await(60, TimeUnit.SECONDS);
+    long gets = redisGets() - getsBefore;
+    // one shared read per segment (give or take a stray GET), not one per viewer
+    assertTrue(
+        gets <= segments.size() + 2, gets + " Redis GETs for " + replies.size() + " requests");
+    List<Buffer> expected = new java.util.ArrayList<>();
+    for (String uri : segments) {
+      expected.add(get(uri).body());
+    }
+    for (int i = 0; i < replies.size(); i++) {
+      assertEquals(
+          expected.get(i % segments.size()),
+          replies.get(i).result(),
+          segments.get(i % segments.size()));
+    }
+  }
+
+  /** GET commands Redis has served so far (INFO commandstats). */
+  private long redisGets() throws Exception {
+    String info =
+        RedisAPI.api(redis).info(List.of("commandstats")).await(5, TimeUnit.SECONDS).toString();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("cmdstat_get:calls=(\\d+)").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }
