@@ -129,7 +129,8 @@ public final class LiveHttpModule implements HttpModule {
   }
 
   private void master(RoutingContext ctx) {
-    existing(streamId(ctx))
+    String streamId = streamId(ctx);
+    existing(streamId)
         .map(
             s -> {
               if (s.renditions().isEmpty()) {
@@ -139,8 +140,17 @@ public final class LiveHttpModule implements HttpModule {
             })
         .compose(
             s ->
-                rungs(s)
-                    .map(v -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.master(s, v)))))
+                // Rendered once per window state: it reads the rungs from Redis, and every new
+                // viewer starts here.
+                states
+                    .derived(
+                        streamId,
+                        s,
+                        "master",
+                        st ->
+                            rungs(st)
+                                .map(v -> HlsWriter.DEFAULT.write(LivePlaylists.master(st, v))))
+                    .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
   }
@@ -195,7 +205,17 @@ public final class LiveHttpModule implements HttpModule {
               return awaitPart(
                   streamId, rendition, msn, part == null ? null : part.intValue(), timeoutMs);
             })
-        .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.media(s, rendition, skip))))
+        .compose(
+            s ->
+                states
+                    .derived(
+                        streamId,
+                        s,
+                        "media:" + rendition + (skip ? ":skip" : ""),
+                        st ->
+                            Future.succeededFuture(
+                                HlsWriter.DEFAULT.write(LivePlaylists.media(st, rendition, skip))))
+                    .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), msn != null, e.getKey()))
         .onFailure(ctx::fail);
   }

@@ -1,6 +1,7 @@
 package io.reelay.live;
 
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -13,12 +14,24 @@ import java.util.function.LongSupplier;
  * next request reads the new state; concurrent requests share one read in flight. Entries also
  * expire after {@code maxAgeMs}, which bounds staleness should a notification be lost while the
  * subscription reconnects. Streams that do not exist are not kept (ids come from clients), and the
- * map is bounded. Confined to one event loop.
+ * map is bounded. What requests derive from a state (the rendered playlists) is kept with it.
+ * Confined to one event loop.
  */
 final class LiveStateCache {
   private static final int MAX_STREAMS = 4096;
 
-  private record Entry(Future<LiveState> state, long loadedAt) {}
+  private static final class Entry {
+    final Future<LiveState> state;
+    final long loadedAt;
+
+    /** What requests computed from this state (rendered playlists), by name. */
+    final Map<String, Future<?>> derived = new HashMap<>();
+
+    Entry(Future<LiveState> state, long loadedAt) {
+      this.state = state;
+      this.loadedAt = loadedAt;
+    }
+  }
 
   private final Function<String, Future<LiveState>> loader;
   private final LongSupplier clockMs;
@@ -41,8 +54,8 @@ final class LiveStateCache {
   Future<LiveState> get(String streamId) {
     long now = clockMs.getAsLong();
     Entry cached = entries.get(streamId);
-    if (cached != null && now - cached.loadedAt() < maxAgeMs) {
-      return cached.state();
+    if (cached != null && now - cached.loadedAt < maxAgeMs) {
+      return cached.state;
     }
     Future<LiveState> load = loader.apply(streamId);
     Entry entry = new Entry(load, now);
@@ -54,6 +67,28 @@ final class LiveStateCache {
           }
         });
     return load;
+  }
+
+  /**
+   * A value computed from {@code state} (a rendered playlist, say), shared by the requests that see
+   * the same state and dropped with it. Computed afresh, unshared, when {@code state} is no longer
+   * the stream's current one.
+   */
+  @SuppressWarnings("unchecked")
+  <T> Future<T> derived(
+      String streamId, LiveState state, String name, Function<LiveState, Future<T>> compute) {
+    Entry entry = entries.get(streamId);
+    if (entry == null || !entry.state.succeeded() || entry.state.result() != state) {
+      return compute.apply(state);
+    }
+    Future<T> value = (Future<T>) entry.derived.get(name);
+    if (value == null) {
+      Future<T> computed = compute.apply(state);
+      entry.derived.put(name, computed);
+      computed.onFailure(err -> entry.derived.remove(name, computed));
+      value = computed;
+    }
+    return value;
   }
 
   /** The stream's window changed: the next request reads it again. */

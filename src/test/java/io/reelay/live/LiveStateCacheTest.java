@@ -3,6 +3,7 @@ package io.reelay.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -86,5 +87,36 @@ class LiveStateCacheTest {
     assertEquals(0, cache.size());
     cache.get("nope");
     assertEquals(3, reads.size());
+  }
+
+  @Test
+  @DisplayName("what is derived from a state is shared until the state changes; failures are not")
+  void derivedValuesLiveWithTheirState() {
+    cache.get("s1");
+    LiveState first = state("s1", 1);
+    reads.get(0).complete(first);
+    int[] renders = {0};
+    java.util.function.Function<LiveState, Future<String>> render =
+        st -> Future.succeededFuture("v" + st.discontinuitySequence() + "#" + ++renders[0]);
+    assertEquals("v1#1", cache.derived("s1", first, "master", render).result());
+    assertEquals("v1#1", cache.derived("s1", first, "master", render).result());
+    assertEquals("v1#2", cache.derived("s1", first, "media", render).result(), "per name");
+
+    cache.changed("s1");
+    cache.get("s1");
+    LiveState second = state("s1", 2);
+    reads.get(1).complete(second);
+    assertEquals("v2#3", cache.derived("s1", second, "master", render).result());
+    assertEquals(
+        "v1#4",
+        cache.derived("s1", first, "master", render).result(),
+        "an old state is rendered for its request, not cached");
+    assertEquals("v2#3", cache.derived("s1", second, "master", render).result());
+
+    Future<String> failed =
+        cache.derived("s1", second, "mpd", st -> Future.failedFuture("redis down"));
+    assertTrue(failed.failed());
+    assertEquals(
+        "ok", cache.derived("s1", second, "mpd", st -> Future.succeededFuture("ok")).result());
   }
 }
