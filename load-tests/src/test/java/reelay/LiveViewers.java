@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * audience. Each viewer has its own connection, as separate players do. Anything but a 200 is a
  * failed request, and failed requests or a p99 above {@code p99Ms} fail the run.
  *
- * <p>-DstreamId (required) -Dusers -Dduration -DrampUp -DpollSeconds (default 1.0) -Dp99Ms.
+ * <p>-DstreamId (or -DmasterPath, any server's HLS master) -Dusers -Dduration -DrampUp
+ * -DpollSeconds (default 1.0) -Dp99Ms.
  */
 public class LiveViewers extends Simulation {
-  private static final Pattern SEGMENT = Pattern.compile("(?m)^(seg-(\\d+)\\.m4s)\\s*$");
+  private static final Pattern URI_LINE = Pattern.compile("(?m)^([^#\\s]\\S*)\\s*$");
+  private static final Pattern MEDIA_SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
   private static final Pattern MAP = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
   private static final Pattern AUDIO =
       Pattern.compile("(?m)^#EXT-X-MEDIA:TYPE=AUDIO,.*URI=\"([^\"]+)\"");
@@ -34,16 +36,21 @@ public class LiveViewers extends Simulation {
 
   private final String streamId = Params.string("streamId", "");
   private final double pollSeconds = Params.decimal("pollSeconds", 1.0);
-  private final String root = "/live/" + streamId + "/";
+  /** Any HLS master works (e.g. a reference server's); by default the Reelay stream's. */
+  private final String masterPath =
+      Params.string("masterPath", "/live/" + streamId + "/master.m3u8");
+  private final String root = masterPath.replaceAll("[^/]*$", "");
 
   private final HttpProtocolBuilder protocol =
-      http.baseUrl(Params.baseUrl()).acceptEncodingHeader("gzip");
+      // No client cache: every reload and segment is a full request (hls.js fetches playlists
+      // past the browser cache too), the same for every server under test.
+      http.baseUrl(Params.baseUrl()).acceptEncodingHeader("gzip").disableCaching();
 
   private final ScenarioBuilder viewers =
       scenario("live viewer")
           .exec(
               http("master")
-                  .get(root + "master.m3u8")
+                  .get(masterPath)
                   .check(status().is(200))
                   .check(bodyString().saveAs("master")))
           .exec(LiveViewers::pickRenditions)
@@ -71,18 +78,25 @@ public class LiveViewers extends Simulation {
     return audio.find() ? s.set("audio.playlist", audio.group(1)) : s;
   }
 
-  /** First load of a rendition: its playlist, then its init segment, once. */
+  /** First load of a rendition: its playlist, then its init segment (fMP4 only), once. */
   private ChainBuilder start(String rendition) {
     String playlist = rendition + ".playlist";
+    String init = rendition + ".init";
     return exec(http("playlist " + rendition)
             .get(session -> root + session.getString(playlist))
             .check(status().is(200))
-            .check(regex(MAP.pattern()).find().saveAs(rendition + ".init")))
-        .exec(session -> session.set(rendition + ".last", -1L))
+            .check(bodyString().saveAs(init)))
         .exec(
-            http("init " + rendition)
-                .get(session -> dir(session, rendition) + session.getString(rendition + ".init"))
-                .check(status().is(200)));
+            session -> {
+              Matcher map = MAP.matcher(session.getString(init));
+              Session s = session.set(rendition + ".last", -1L);
+              return map.find() ? s.set(init, map.group(1)) : s.remove(init);
+            })
+        .doIf(session -> session.contains(init))
+        .then(
+            exec(http("init " + rendition)
+                .get(session -> dir(session, rendition) + session.getString(init))
+                .check(status().is(200))));
   }
 
   /** One reload of a rendition's playlist, then each segment listed since the last one, once. */
@@ -103,27 +117,29 @@ public class LiveViewers extends Simulation {
   /** Segments after the last one fetched; on the first poll only the newest (the live edge). */
   private static Session newSegments(Session session, String rendition) {
     long last = session.getLong(rendition + ".last");
-    List<String> fresh = new ArrayList<>();
-    long newest = last;
-    Matcher m = SEGMENT.matcher(session.getString(rendition + ".body"));
-    String newestName = null;
-    while (m.find()) {
-      long msn = Long.parseLong(m.group(2));
-      if (last >= 0 && msn > last) {
-        fresh.add(m.group(1));
-      }
-      if (msn > newest) {
-        newest = msn;
-        newestName = m.group(1);
-      }
+    String body = session.getString(rendition + ".body");
+    if (body == null) { // the reload failed (already counted): nothing new this time
+      return session.set(rendition + ".fresh", List.of());
     }
-    if (last < 0 && newestName != null) {
-      fresh.add(newestName);
+    Matcher sequence = MEDIA_SEQUENCE.matcher(body);
+    long msn = (sequence.find() ? Long.parseLong(sequence.group(1)) : 0) - 1;
+    List<String> fresh = new ArrayList<>();
+    String newest = null;
+    Matcher uri = URI_LINE.matcher(body);
+    while (uri.find()) {
+      msn++; // each URI line is the next media sequence number
+      if (last >= 0 && msn > last) {
+        fresh.add(uri.group(1));
+      }
+      newest = uri.group(1);
+    }
+    if (last < 0 && newest != null) {
+      fresh.add(newest);
     }
     return session
         .remove(rendition + ".body")
         .set(rendition + ".fresh", fresh)
-        .set(rendition + ".last", newest);
+        .set(rendition + ".last", newest == null ? last : Math.max(last, msn));
   }
 
   /** The rendition's directory: media URIs in its playlist are relative to it. */
@@ -132,8 +148,8 @@ public class LiveViewers extends Simulation {
   }
 
   {
-    if (streamId.isEmpty()) {
-      throw new IllegalArgumentException("-DstreamId is required");
+    if (streamId.isEmpty() && System.getProperty("masterPath") == null) {
+      throw new IllegalArgumentException("-DstreamId (or -DmasterPath) is required");
     }
     setUp(viewers.injectOpen(rampUsers(Params.users()).during(Params.rampUp())))
         .protocols(protocol)
