@@ -3,60 +3,153 @@ package reelay;
 import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Viewers of one live stream, as a player behaves: load the master and the media playlist, then
- * poll the playlist every part (or segment) duration and fetch each new segment once.
+ * Viewers of one live stream, as a (non-low-latency) HLS player behaves: load the master, then for
+ * the video variant and its audio rendition the media playlist and the init segment, then poll
+ * both playlists every {@code pollSeconds} and fetch each segment that is new since the last poll
+ * exactly once (the first poll starts at the newest segment, the live edge). Parts and LL-HLS
+ * blocking reloads are not used: this is the plain-polling player, the common case for a CDN'd
+ * audience. Each viewer has its own connection, as separate players do. Anything but a 200 is a
+ * failed request, and failed requests or a p99 above {@code p99Ms} fail the run.
  *
- * <p>-DstreamId (required) -Dusers -Dduration -DrampUp -DpollSeconds (default 1.0) -Dp99Ms.
+ * <p>-DstreamId (or -DmasterPath, any server's HLS master) -Dusers -Dduration -DrampUp
+ * -DpollSeconds (default 1.0) -Dp99Ms.
  */
 public class LiveViewers extends Simulation {
+  private static final Pattern URI_LINE = Pattern.compile("(?m)^([^#\\s]\\S*)\\s*$");
+  private static final Pattern MEDIA_SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+  private static final Pattern MAP = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
+  private static final Pattern AUDIO =
+      Pattern.compile("(?m)^#EXT-X-MEDIA:TYPE=AUDIO,.*URI=\"([^\"]+)\"");
+  private static final Pattern VARIANT = Pattern.compile("(?m)^([^#\\s]\\S*\\.m3u8)\\s*$");
+
   private final String streamId = Params.string("streamId", "");
   private final double pollSeconds = Params.decimal("pollSeconds", 1.0);
+  /** Any HLS master works (e.g. a reference server's); by default the Reelay stream's. */
+  private final String masterPath =
+      Params.string("masterPath", "/live/" + streamId + "/master.m3u8");
+  private final String root = masterPath.replaceAll("[^/]*$", "");
 
   private final HttpProtocolBuilder protocol =
-      http.baseUrl(Params.baseUrl()).acceptEncodingHeader("gzip").shareConnections();
+      // No client cache: every reload and segment is a full request (hls.js fetches playlists
+      // past the browser cache too), the same for every server under test.
+      http.baseUrl(Params.baseUrl()).acceptEncodingHeader("gzip").disableCaching();
 
   private final ScenarioBuilder viewers =
       scenario("live viewer")
           .exec(
               http("master")
-                  .get("/live/" + streamId + "/master.m3u8")
+                  .get(masterPath)
                   .check(status().is(200))
-                  .check(regex("(?m)^([^#\\s][^\\s]*index\\.m3u8)").find().saveAs("media")))
-          .exec(
-              session ->
-                  session.set(
-                      "base",
-                      "/live/" + streamId + "/" + session.getString("media").replaceAll("[^/]*$", "")))
-          .exec(session -> session.set("last", ""))
+                  .check(bodyString().saveAs("master")))
+          .exec(LiveViewers::pickRenditions)
+          .exitHereIfFailed() // a player without a master plays nothing
+          .exec(start("video"))
+          .doIf(session -> session.contains("audio.playlist"))
+          .then(start("audio"))
+          .exitHereIfFailed()
           .during(Params.duration())
           .on(
-              exec(http("playlist")
-                      .get(session -> "/live/" + streamId + "/" + session.getString("media"))
-                      .check(status().is(200))
-                      .check(regex("(?m)^(seg-[0-9]+\\.m4s)$").findAll().saveAs("segments")))
-                  .exec(
-                      session -> {
-                        var list = session.getList("segments");
-                        String newest = list.isEmpty() ? "" : String.valueOf(list.get(list.size() - 1));
-                        return session.set("newest", newest);
-                      })
-                  .doIf(session -> !session.getString("newest").equals(session.getString("last")))
-                  .then(
-                      exec(http("segment")
-                              .get(session -> session.getString("base") + session.getString("newest"))
-                              .check(status().is(200)))
-                          .exec(session -> session.set("last", session.getString("newest"))))
+              exec(poll("video"))
+                  .doIf(session -> session.contains("audio.playlist"))
+                  .then(poll("audio"))
                   .pause(Duration.ofMillis(Math.round(pollSeconds * 1000))));
 
+  /** The video variant (first listed) and the audio rendition's playlist paths, from the master. */
+  private static Session pickRenditions(Session session) {
+    String master = session.getString("master");
+    Matcher variant = VARIANT.matcher(master);
+    if (!variant.find()) {
+      return session.markAsFailed();
+    }
+    Session s = session.remove("master").set("video.playlist", variant.group(1));
+    Matcher audio = AUDIO.matcher(master);
+    return audio.find() ? s.set("audio.playlist", audio.group(1)) : s;
+  }
+
+  /** First load of a rendition: its playlist, then its init segment (fMP4 only), once. */
+  private ChainBuilder start(String rendition) {
+    String playlist = rendition + ".playlist";
+    String init = rendition + ".init";
+    return exec(http("playlist " + rendition)
+            .get(session -> root + session.getString(playlist))
+            .check(status().is(200))
+            .check(bodyString().saveAs(init)))
+        .exec(
+            session -> {
+              Matcher map = MAP.matcher(session.getString(init));
+              Session s = session.set(rendition + ".last", -1L);
+              return map.find() ? s.set(init, map.group(1)) : s.remove(init);
+            })
+        .doIf(session -> session.contains(init))
+        .then(
+            exec(http("init " + rendition)
+                .get(session -> dir(session, rendition) + session.getString(init))
+                .check(status().is(200))));
+  }
+
+  /** One reload of a rendition's playlist, then each segment listed since the last one, once. */
+  private ChainBuilder poll(String rendition) {
+    String fresh = rendition + ".fresh";
+    return exec(http("playlist " + rendition)
+            .get(session -> root + session.getString(rendition + ".playlist"))
+            .check(status().is(200))
+            .check(bodyString().saveAs(rendition + ".body")))
+        .exec(session -> newSegments(session, rendition))
+        .foreach(session -> session.getList(fresh), "segment")
+        .on(
+            exec(http("segment " + rendition)
+                .get(session -> dir(session, rendition) + session.getString("segment"))
+                .check(status().is(200))));
+  }
+
+  /** Segments after the last one fetched; on the first poll only the newest (the live edge). */
+  private static Session newSegments(Session session, String rendition) {
+    long last = session.getLong(rendition + ".last");
+    String body = session.getString(rendition + ".body");
+    if (body == null) { // the reload failed (already counted): nothing new this time
+      return session.set(rendition + ".fresh", List.of());
+    }
+    Matcher sequence = MEDIA_SEQUENCE.matcher(body);
+    long msn = (sequence.find() ? Long.parseLong(sequence.group(1)) : 0) - 1;
+    List<String> fresh = new ArrayList<>();
+    String newest = null;
+    Matcher uri = URI_LINE.matcher(body);
+    while (uri.find()) {
+      msn++; // each URI line is the next media sequence number
+      if (last >= 0 && msn > last) {
+        fresh.add(uri.group(1));
+      }
+      newest = uri.group(1);
+    }
+    if (last < 0 && newest != null) {
+      fresh.add(newest);
+    }
+    return session
+        .remove(rendition + ".body")
+        .set(rendition + ".fresh", fresh)
+        .set(rendition + ".last", newest == null ? last : Math.max(last, msn));
+  }
+
+  /** The rendition's directory: media URIs in its playlist are relative to it. */
+  private String dir(Session session, String rendition) {
+    return root + session.getString(rendition + ".playlist").replaceAll("[^/]*$", "");
+  }
+
   {
-    if (streamId.isEmpty()) {
-      throw new IllegalArgumentException("-DstreamId is required");
+    if (streamId.isEmpty() && System.getProperty("masterPath") == null) {
+      throw new IllegalArgumentException("-DstreamId (or -DmasterPath) is required");
     }
     setUp(viewers.injectOpen(rampUsers(Params.users()).during(Params.rampUp())))
         .protocols(protocol)

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -44,6 +45,9 @@ public final class LiveHttpModule implements HttpModule {
   private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
+  /** How long a cached window state may serve without a change notification (a lost one). */
+  static final long STATE_MAX_AGE_MS = 500;
+
   private Vertx vertx;
   private Redis redisClient;
   private RedisAPI redis;
@@ -51,6 +55,11 @@ public final class LiveHttpModule implements HttpModule {
   private volatile io.reelay.storage.ObjectStore archive;
   private io.reelay.storage.ObjectTransfer transfer;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
+  private final LiveStateCache states =
+      new LiveStateCache(this::readState, System::currentTimeMillis, STATE_MAX_AGE_MS);
+
+  /** Media reads from Redis in flight, by key, shared by the requests that miss the cache. */
+  private final Map<String, Future<MediaCache.Media>> reads = new HashMap<>();
 
   /** Requests waiting for a stream's window to grow, re-checked on every change notification. */
   private final Map<String, List<Runnable>> waiters = new HashMap<>();
@@ -99,7 +108,12 @@ public final class LiveHttpModule implements HttpModule {
     return id;
   }
 
+  /** The stream's window, shared by all requests until it changes (see {@link LiveStateCache}). */
   private Future<LiveState> state(String streamId) {
+    return states.get(streamId);
+  }
+
+  private Future<LiveState> readState(String streamId) {
     return redis
         .get(LiveKeys.state(streamId))
         .map(r -> r == null ? null : LiveState.fromJson(new JsonObject(r.toBuffer())));
@@ -115,7 +129,8 @@ public final class LiveHttpModule implements HttpModule {
   }
 
   private void master(RoutingContext ctx) {
-    existing(streamId(ctx))
+    String streamId = streamId(ctx);
+    existing(streamId)
         .map(
             s -> {
               if (s.renditions().isEmpty()) {
@@ -125,8 +140,17 @@ public final class LiveHttpModule implements HttpModule {
             })
         .compose(
             s ->
-                rungs(s)
-                    .map(v -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.master(s, v)))))
+                // Rendered once per window state: it reads the rungs from Redis, and every new
+                // viewer starts here.
+                states
+                    .derived(
+                        streamId,
+                        s,
+                        "master",
+                        st ->
+                            rungs(st)
+                                .map(v -> HlsWriter.DEFAULT.write(LivePlaylists.master(st, v))))
+                    .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
   }
@@ -181,7 +205,17 @@ public final class LiveHttpModule implements HttpModule {
               return awaitPart(
                   streamId, rendition, msn, part == null ? null : part.intValue(), timeoutMs);
             })
-        .map(s -> Map.entry(s, HlsWriter.DEFAULT.write(LivePlaylists.media(s, rendition, skip))))
+        .compose(
+            s ->
+                states
+                    .derived(
+                        streamId,
+                        s,
+                        "media:" + rendition + (skip ? ":skip" : ""),
+                        st ->
+                            Future.succeededFuture(
+                                HlsWriter.DEFAULT.write(LivePlaylists.media(st, rendition, skip))))
+                    .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), msn != null, e.getKey()))
         .onFailure(ctx::fail);
   }
@@ -254,6 +288,7 @@ public final class LiveHttpModule implements HttpModule {
   }
 
   private void changed(String streamId) {
+    states.changed(streamId);
     List<Runnable> waiting = waiters.remove(streamId);
     if (waiting != null) {
       waiting.forEach(Runnable::run);
@@ -284,7 +319,7 @@ public final class LiveHttpModule implements HttpModule {
       key = LiveKeys.part(streamId, rendition, waitMsn, waitPart);
       type = "video/iso.segment";
     }
-    Buffer cached = cache.get(key);
+    MediaCache.Media cached = cache.get(key);
     if (cached != null) {
       send(ctx, cached, type);
       return;
@@ -293,9 +328,9 @@ public final class LiveHttpModule implements HttpModule {
     Integer part = waitPart;
     fetch(key)
         .compose(
-            bytes -> {
-              if (bytes != null || msn == null) {
-                return Future.succeededFuture(bytes);
+            media -> {
+              if (media != null || msn == null) {
+                return Future.succeededFuture(media);
               }
               // A player following the preload hint asks for the next part before it exists:
               // hold the request until it does, as LL-HLS expects.
@@ -315,10 +350,9 @@ public final class LiveHttpModule implements HttpModule {
                       });
             })
         .onSuccess(
-            bytes -> {
-              if (bytes != null) {
-                cache.put(key, bytes);
-                send(ctx, bytes, type);
+            media -> {
+              if (media != null) {
+                send(ctx, media, type);
               } else if (part != null) {
                 ctx.fail(new HttpException(404, "not in the live window"));
               } else {
@@ -346,13 +380,16 @@ public final class LiveHttpModule implements HttpModule {
         .presign(io.minio.http.Method.GET, objectKey, Map.of(), java.time.Duration.ofMinutes(1))
         .compose(
             url -> {
-              response.putHeader("Content-Type", type).putHeader("Cache-Control", IMMUTABLE);
+              response
+                  .putHeader("Content-Type", type)
+                  .putHeader("Cache-Control", IMMUTABLE)
+                  .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
               return transfer.pipeTo(url, ctx.request().getHeader("Range"), response);
             })
         .onFailure(
             err -> {
               if (!response.headWritten()) {
-                response.headers().remove("Cache-Control");
+                response.headers().remove("Cache-Control").remove(HttpHeaders.CONTENT_ENCODING);
                 ctx.fail(new HttpException(404, "not in the live window or the archive"));
               } else {
                 response.reset();
@@ -360,24 +397,49 @@ public final class LiveHttpModule implements HttpModule {
             });
   }
 
-  private Future<Buffer> fetch(String key) {
-    // Copied out of the client's network buffer: the bytes outlive this response in the cache.
-    return redis.get(key).map(r -> r == null ? null : Buffer.buffer(r.toBytes()));
+  /**
+   * The object from Redis into the cache, or null when Redis does not hold it. Viewers of a stream
+   * ask for a new segment within the same moment: they share one read in flight instead of each
+   * pulling the same 600 KB from Redis (which overflowed the client pool at a few hundred viewers).
+   */
+  private Future<MediaCache.Media> fetch(String key) {
+    Future<MediaCache.Media> inFlight = reads.get(key);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    Future<MediaCache.Media> read =
+        redis
+            .get(key)
+            .map(
+                r -> {
+                  if (r == null) {
+                    return null;
+                  }
+                  // Copied out of the client's network buffer: the bytes outlive this response.
+                  MediaCache.Media media = MediaCache.Media.of(Buffer.buffer(r.toBytes()));
+                  cache.put(key, media);
+                  return media;
+                });
+    reads.put(key, read);
+    read.onComplete(ar -> reads.remove(key, read));
+    return read;
   }
 
-  private static void send(RoutingContext ctx, Buffer bytes, String type) {
+  private static void send(RoutingContext ctx, MediaCache.Media media, String type) {
     HttpServerResponse response = ctx.response();
-    String etag = "\"" + Integer.toHexString(bytes.hashCode()) + "-" + bytes.length() + "\"";
     response
         .putHeader("Content-Type", type)
         .putHeader("Cache-Control", IMMUTABLE)
-        .putHeader("ETag", etag)
-        .putHeader("Accept-Ranges", "bytes");
-    if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+        .putHeader("ETag", media.etag())
+        .putHeader("Accept-Ranges", "bytes")
+        // CMAF media does not compress: gzipping every segment per request only burns the event
+        // loop (and a compressed 206 would break Range semantics). Playlists stay compressible.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    if (media.etag().equals(ctx.request().getHeader("If-None-Match"))) {
       response.setStatusCode(304).end();
       return;
     }
-    ByteRanges.send(ctx, bytes);
+    ByteRanges.send(ctx, media.bytes());
   }
 
   private static void playlist(RoutingContext ctx, String text, boolean blocking, LiveState s) {

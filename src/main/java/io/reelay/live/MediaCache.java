@@ -7,34 +7,44 @@ import java.util.Map;
 /**
  * An in-process LRU of immutable live media (parts, segments, init segments) in front of Redis,
  * bounded by total bytes, so thousands of viewers of one stream cost one Redis read per object.
- * Confined to one event loop.
+ * Each entry keeps its ETag, computed once: hashing a 600 KB segment on every request would cost
+ * more than sending it. Confined to one event loop.
  */
 final class MediaCache {
+  /** An object's bytes and its strong ETag. */
+  record Media(Buffer bytes, String etag) {
+    static Media of(Buffer bytes) {
+      return new Media(
+          bytes, "\"" + Integer.toHexString(bytes.hashCode()) + "-" + bytes.length() + "\"");
+    }
+  }
+
   private final long maxBytes;
   private long bytes;
-  private final LinkedHashMap<String, Buffer> entries = new LinkedHashMap<>(256, 0.75f, true);
+  private final LinkedHashMap<String, Media> entries = new LinkedHashMap<>(256, 0.75f, true);
 
   MediaCache(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  Buffer get(String key) {
+  Media get(String key) {
     return entries.get(key);
   }
 
-  void put(String key, Buffer value) {
-    if (value.length() > maxBytes / 4) {
+  void put(String key, Media value) {
+    int length = value.bytes().length();
+    if (length > maxBytes / 4) {
       return;
     }
-    Buffer old = entries.put(key, value);
+    Media old = entries.put(key, value);
     if (old != null) {
-      bytes -= old.length();
+      bytes -= old.bytes().length();
     }
-    bytes += value.length();
+    bytes += length;
     var it = entries.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {
-      Map.Entry<String, Buffer> eldest = it.next();
-      bytes -= eldest.getValue().length();
+      Map.Entry<String, Media> eldest = it.next();
+      bytes -= eldest.getValue().bytes().length();
       it.remove();
     }
   }

@@ -1,6 +1,7 @@
 package io.reelay.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.hls.HlsParser;
@@ -10,13 +11,19 @@ import io.reelay.platform.ReelayVertx;
 import io.reelay.testing.TestHttp;
 import io.reelay.testing.TestMedia;
 import io.reelay.testing.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -121,13 +128,7 @@ class LiveDeliveryTest {
     publisher.start();
 
     // Wait for the first part to appear, then check the playlists.
-    TestHttp.Reply media;
-    long deadline = System.currentTimeMillis() + 10_000;
-    do {
-      Thread.sleep(100);
-      media = get("/live/" + id + "/source/index.m3u8");
-    } while (media.status() != 200 && System.currentTimeMillis() < deadline);
-    assertEquals(200, media.status(), media.text());
+    TestHttp.Reply media = awaitPlaylist(id);
     TestHttp.Reply master = get("/live/" + id + "/master.m3u8");
     assertEquals(200, master.status());
     assertTrue(master.text().contains("#EXT-X-STREAM-INF"), master.text());
@@ -168,7 +169,7 @@ class LiveDeliveryTest {
 
     publisher.join(30_000);
     TestHttp.Reply ended;
-    deadline = System.currentTimeMillis() + 10_000;
+    long deadline = System.currentTimeMillis() + 10_000;
     do {
       Thread.sleep(100);
       ended = get("/live/" + id + "/source/index.m3u8");
@@ -219,5 +220,155 @@ class LiveDeliveryTest {
     assertEquals(503, r.status(), r.text());
     assertTrue(waited >= 2500 && waited < 6000, "waited " + waited + " ms");
     assertTrue(w.droppedWrites() == 0);
+  }
+
+  private TestHttp.Reply awaitPlaylist(String id) throws Exception {
+    TestHttp.Reply media;
+    long deadline = System.currentTimeMillis() + 10_000;
+    do {
+      Thread.sleep(100);
+      media = get("/live/" + id + "/source/index.m3u8");
+    } while (media.status() != 200 && System.currentTimeMillis() < deadline);
+    assertEquals(200, media.status(), media.text());
+    return media;
+  }
+
+  @Test
+  @DisplayName(
+      "media goes out as stored even to gzip clients (ETag, 304, Range intact); playlists gzip")
+  void mediaIsNeverCompressed() throws Exception {
+    String id = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    publish(id, 1.0, false);
+    awaitPlaylist(id);
+    Thread.sleep(1500);
+    Map<String, String> gzip = Map.of("Accept-Encoding", "gzip");
+    TestHttp.Reply playlist =
+        http.call(HttpMethod.GET, "/live/" + id + "/source/index.m3u8", null, gzip);
+    assertEquals(200, playlist.status());
+    assertEquals("gzip", playlist.headers().get("Content-Encoding"), "playlists compress");
+
+    MediaPlaylist p = HlsParser.parseMedia(get("/live/" + id + "/source/index.m3u8").text());
+    String segment = "/live/" + id + "/source/" + p.segments().get(0).uri();
+    // the first from Redis, the second from the in-process cache
+    List<TestHttp.Reply> zipped =
+        List.of(
+            http.call(HttpMethod.GET, segment, null, gzip),
+            http.call(HttpMethod.GET, segment, null, gzip));
+    TestHttp.Reply plain = get(segment);
+    assertEquals(200, plain.status());
+    for (TestHttp.Reply z : zipped) {
+      assertEquals(200, z.status());
+      assertNotEquals("gzip", z.headers().get("Content-Encoding"));
+      assertEquals(plain.body(), z.body(), "the stored bytes, untouched");
+      assertEquals(plain.headers().get("ETag"), z.headers().get("ETag"));
+    }
+    TestHttp.Reply notModified =
+        http.call(
+            HttpMethod.GET,
+            segment,
+            null,
+            Map.of("Accept-Encoding", "gzip", "If-None-Match", plain.headers().get("ETag")));
+    assertEquals(304, notModified.status());
+    TestHttp.Reply range =
+        http.call(
+            HttpMethod.GET,
+            segment,
+            null,
+            Map.of("Accept-Encoding", "gzip", "Range", "bytes=100-199"));
+    assertEquals(206, range.status());
+    assertNotEquals("gzip", range.headers().get("Content-Encoding"));
+    assertEquals(plain.body().slice(100, 200), range.body());
+  }
+
+  @Test
+  @DisplayName(
+      "a plain reload right after a blocking reload lists the part it waited for (shared state"
+          + " is refreshed on every change)")
+  void plainReloadIsNeverBehindABlockingOne() throws Exception {
+    String id = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Thread publisher =
+        new Thread(
+            () -> {
+              try {
+                publish(id, 1.0, true);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    publisher.start();
+    MediaPlaylist now = HlsParser.parseMedia(awaitPlaylist(id).text());
+    for (int i = 0; i < 6; i++) {
+      long nextMsn = now.lastMediaSequence() + (now.trailingParts().isEmpty() ? 1 : 0);
+      if (now.segments().isEmpty()) {
+        nextMsn = now.mediaSequence();
+      }
+      int nextPart = now.trailingParts().size();
+      TestHttp.Reply blocked =
+          get("/live/" + id + "/source/index.m3u8?_HLS_msn=" + nextMsn + "&_HLS_part=" + nextPart);
+      assertEquals(200, blocked.status(), blocked.text());
+      TestHttp.Reply plain = get("/live/" + id + "/source/index.m3u8");
+      assertEquals(200, plain.status());
+      now = HlsParser.parseMedia(plain.text());
+      assertTrue(
+          now.satisfies(nextMsn, nextPart),
+          "plain reload after blocking for " + nextMsn + "." + nextPart + ":\n" + plain.text());
+    }
+    publisher.join(30_000);
+  }
+
+  @Test
+  @DisplayName(
+      "hundreds of viewers asking for the same new segments at once all get them, from one Redis"
+          + " read per segment")
+  void concurrentViewersOfNewSegments() throws Exception {
+    String id = "v" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    publish(id, 1.0, false);
+    awaitPlaylist(id);
+    Thread.sleep(1500);
+    MediaPlaylist p = HlsParser.parseMedia(get("/live/" + id + "/source/index.m3u8").text());
+    List<String> segments =
+        p.segments().stream().limit(3).map(seg -> "/live/" + id + "/source/" + seg.uri()).toList();
+    int viewers = 300;
+    HttpClient client =
+        vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(viewers));
+    long getsBefore = redisGets();
+    List<Future<Buffer>> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < viewers; i++) {
+      for (String uri : segments) { // none of them fetched before: every request misses the cache
+        replies.add(
+            client
+                .request(HttpMethod.GET, http.port, "127.0.0.1", uri)
+                .compose(req -> req.send())
+                .compose(
+                    r ->
+                        r.statusCode() == 200
+                            ? r.body()
+                            : Future.failedFuture(uri + " answered " + r.statusCode())));
+      }
+    }
+    Future.all(replies).await(60, TimeUnit.SECONDS);
+    long gets = redisGets() - getsBefore;
+    // one shared read per segment (give or take a stray GET), not one per viewer
+    assertTrue(
+        gets <= segments.size() + 2, gets + " Redis GETs for " + replies.size() + " requests");
+    List<Buffer> expected = new java.util.ArrayList<>();
+    for (String uri : segments) {
+      expected.add(get(uri).body());
+    }
+    for (int i = 0; i < replies.size(); i++) {
+      assertEquals(
+          expected.get(i % segments.size()),
+          replies.get(i).result(),
+          segments.get(i % segments.size()));
+    }
+  }
+
+  /** GET commands Redis has served so far (INFO commandstats). */
+  private long redisGets() throws Exception {
+    String info =
+        RedisAPI.api(redis).info(List.of("commandstats")).await(5, TimeUnit.SECONDS).toString();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("cmdstat_get:calls=(\\d+)").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }
