@@ -3,6 +3,7 @@ package io.reelay.http;
 import io.reelay.bus.Addresses;
 import io.reelay.config.ReelayConfig;
 import io.reelay.health.HealthCheck;
+import io.reelay.platform.PortInUse;
 import io.reelay.platform.StatusEndpoint;
 import io.reelay.platform.VerticleConfig;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -128,7 +128,7 @@ public final class HttpDeliveryVerticle extends VerticleBase {
                     .recover(
                         err ->
                             Future.failedFuture(
-                                err instanceof BindException
+                                PortInUse.is(err)
                                     ? new IllegalStateException(
                                         "REELAY_HTTP_PORT: port "
                                             + config.httpPort()

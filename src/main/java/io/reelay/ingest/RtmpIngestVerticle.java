@@ -5,6 +5,7 @@ import io.reelay.config.ReelayConfig;
 import io.reelay.config.Settings;
 import io.reelay.live.LiveWindowWriter;
 import io.reelay.platform.KafkaSettings;
+import io.reelay.platform.PortInUse;
 import io.reelay.platform.RedisSettings;
 import io.reelay.platform.StatusEndpoint;
 import io.reelay.platform.VerticleConfig;
@@ -19,7 +20,6 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.redis.client.Redis;
-import java.net.BindException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -100,7 +100,7 @@ public final class RtmpIngestVerticle extends VerticleBase {
                     .recover(
                         err ->
                             Future.failedFuture(
-                                err instanceof BindException
+                                PortInUse.is(err)
                                     ? new IllegalStateException(
                                         "REELAY_RTMP_PORT: port "
                                             + config.rtmpPort()
