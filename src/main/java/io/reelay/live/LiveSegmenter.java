@@ -233,30 +233,19 @@ public final class LiveSegmenter {
 
     /**
      * A sample starting at {@code ms} just arrived, so the part before it is complete: cut now
-     * rather than when this sample is released (one frame later), where a cut is certain to fall
-     * here — an audio boundary already reached, or a part that this sample (at the last sample's
-     * duration) would overrun. {@link #release} still cuts whatever this estimate misses.
+     * rather than when this sample is released (one frame later), estimating its duration as the
+     * last sample's. {@link #release} still cuts whatever the estimate misses.
      */
     private void cutAheadOf(long ms) {
-      if (part.isEmpty()) {
-        return;
-      }
-      if (track == Track.AUDIO && hasVideo) {
-        if (!boundaries.isEmpty() && ms >= boundaries.peekFirst().ms()) {
-          Boundary b = boundaries.pollFirst();
-          closePart(ms, b.segmentEnd());
-        }
-        return;
-      }
-      long estimateMs = lastDuration * 1000L / timescale();
-      if (estimateMs > 0 && ms + estimateMs - partStartMs > partTargetMs) {
-        boolean segmentFull = track == Track.AUDIO && ms - segmentStartMs >= segmentTargetMs;
-        closePart(ms, segmentFull);
-      }
+      cutBefore(ms, lastDuration * 1000L / timescale());
     }
 
-    /** Places a sample whose duration is now known into the current part. */
-    private void release(Sample s, long ms) {
+    /**
+     * Closes what must end before a sample starting at {@code ms} and lasting {@code durationMs}:
+     * for audio beside video, every boundary video has cut up to there; otherwise a part the sample
+     * would take past the part target.
+     */
+    private void cutBefore(long ms, long durationMs) {
       if (track == Track.AUDIO && hasVideo) {
         while (!boundaries.isEmpty() && ms >= boundaries.peekFirst().ms()) {
           Boundary b = boundaries.pollFirst();
@@ -266,13 +255,15 @@ public final class LiveSegmenter {
             closeSegment(ms);
           }
         }
-      }
-      long durationMs = s.duration() * 1000L / timescale();
-      boolean cutsByTime = track == Track.VIDEO || !hasVideo;
-      if (cutsByTime && !part.isEmpty() && ms + durationMs - partStartMs > partTargetMs) {
+      } else if (!part.isEmpty() && ms + durationMs - partStartMs > partTargetMs) {
         boolean segmentFull = track == Track.AUDIO && ms - segmentStartMs >= segmentTargetMs;
         closePart(ms, segmentFull);
       }
+    }
+
+    /** Places a sample whose duration is now known into the current part. */
+    private void release(Sample s, long ms) {
+      cutBefore(ms, s.duration() * 1000L / timescale());
       if (part.isEmpty()) {
         partStartMs = ms;
         if (parts.isEmpty()) {
