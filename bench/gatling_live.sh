@@ -12,7 +12,11 @@
 # file by a second publisher, serving its own HLS (MPEG-TS, 2 s fragments) to the same simulation
 # right after each Reelay step (REFERENCE=none skips it).
 # Gatling runs on the same cores: each line says how much CPU the server and Gatling used.
+# Every step starts with WARMUP_USERS silent viewers for WARMUP_SECONDS (0 skips them) in the same
+# Gatling JVM, left out of its statistics, so neither the server's nor Gatling's just-in-time
+# compiler is measured as response time (the CPU columns include the warm-up).
 # Env: RAMP_UP (s, default 20), POLL_SECONDS (1.0), P99_MS (200), REELAY_ROLES,
+#      WARMUP_USERS (500), WARMUP_SECONDS (30),
 #      REELAY_HTTP_DELIVERY_INSTANCES (the server's HTTP event loops), SHARED_BENCH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,7 +115,8 @@ step() {
   python3 bench/gatling_step.py "$pid" "$WORK/gatling-$label-$n.out" "$n" -- \
     mvn -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=reelay.LiveViewers \
     -DbaseUrl="$base" -Dusers="$n" -Dduration="$DURATION" -DrampUp="$RAMP_UP" \
-    -DpollSeconds="$POLL_SECONDS" -Dp99Ms="$P99_MS" "$@" > "$WORK/step-$label-$n" &
+    -DpollSeconds="$POLL_SECONDS" -Dp99Ms="$P99_MS" -DwarmupUsers="$WARMUP_USERS" \
+    -DwarmupSeconds="$WARMUP_SECONDS" "$@" > "$WORK/step-$label-$n" &
   STEP=$!; PIDS+=($STEP)
   wait $STEP || true
   LINE="$label	$(tail -1 "$WORK/step-$label-$n")"
@@ -125,6 +130,7 @@ passes() { # a table line: exit 0, no failed request, p99 under the bound
 }
 printf '\n%s\n' "server	users	requests	failed	p50 ms	p99 ms	max ms	req/s	load1	server CPU %	Gatling CPU %	exit"
 LARGEST=none; LARGEST_REF=none
+WARMUP_USERS=${WARMUP_USERS:-500}; WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 for n in $USER_COUNTS; do
   step reelay "$REELAY_PID" "$n" "$BASE" -DstreamId="$STREAM"
   passes "$LINE" && LARGEST=$n

@@ -8,6 +8,7 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * failed request, and failed requests or a p99 above {@code p99Ms} fail the run.
  *
  * <p>-DstreamId (or -DmasterPath, any server's HLS master) -Dusers -Dduration -DrampUp
- * -DpollSeconds (default 1.0) -Dp99Ms.
+ * -DpollSeconds (default 1.0) -Dp99Ms; -DwarmupUsers (default 0: none) viewers for -DwarmupSeconds
+ * (30) first, left out of the statistics.
  */
 public class LiveViewers extends Simulation {
   private static final Pattern URI_LINE = Pattern.compile("(?m)^([^#\\s]\\S*)\\s*$");
@@ -46,25 +48,37 @@ public class LiveViewers extends Simulation {
       // past the browser cache too), the same for every server under test.
       http.baseUrl(Params.baseUrl()).acceptEncodingHeader("gzip").disableCaching();
 
-  private final ScenarioBuilder viewers =
-      scenario("live viewer")
-          .exec(
-              http("master")
-                  .get(masterPath)
-                  .check(status().is(200))
-                  .check(bodyString().saveAs("master")))
-          .exec(LiveViewers::pickRenditions)
-          .exitHereIfFailed() // a player without a master plays nothing
-          .exec(start("video"))
-          .doIf(session -> session.contains("audio.playlist"))
-          .then(start("audio"))
-          .exitHereIfFailed()
-          .during(Params.duration())
-          .on(
-              exec(poll("video"))
-                  .doIf(session -> session.contains("audio.playlist"))
-                  .then(poll("audio"))
-                  .pause(Duration.ofMillis(Math.round(pollSeconds * 1000))));
+  /**
+   * Viewers who play for {@code duration}. A silent one's requests are left out of the statistics
+   * and assertions: the warm-up, which runs first in the same JVM so that neither the server's nor
+   * Gatling's own just-in-time compiler is measured as response time.
+   */
+  private ScenarioBuilder viewers(String name, Duration duration, boolean silent) {
+    return scenario(name)
+        .exec(
+            quiet(
+                http("master")
+                    .get(masterPath)
+                    .check(status().is(200))
+                    .check(bodyString().saveAs("master")),
+                silent))
+        .exec(LiveViewers::pickRenditions)
+        .exitHereIfFailed() // a player without a master plays nothing
+        .exec(start("video", silent))
+        .doIf(session -> session.contains("audio.playlist"))
+        .then(start("audio", silent))
+        .exitHereIfFailed()
+        .during(duration)
+        .on(
+            exec(poll("video", silent))
+                .doIf(session -> session.contains("audio.playlist"))
+                .then(poll("audio", silent))
+                .pause(Duration.ofMillis(Math.round(pollSeconds * 1000))));
+  }
+
+  private static HttpRequestActionBuilder quiet(HttpRequestActionBuilder request, boolean silent) {
+    return silent ? request.silent() : request;
+  }
 
   /** The video variant (first listed) and the audio rendition's playlist paths, from the master. */
   private static Session pickRenditions(Session session) {
@@ -79,13 +93,15 @@ public class LiveViewers extends Simulation {
   }
 
   /** First load of a rendition: its playlist, then its init segment (fMP4 only), once. */
-  private ChainBuilder start(String rendition) {
+  private ChainBuilder start(String rendition, boolean silent) {
     String playlist = rendition + ".playlist";
     String init = rendition + ".init";
-    return exec(http("playlist " + rendition)
-            .get(session -> root + session.getString(playlist))
-            .check(status().is(200))
-            .check(bodyString().saveAs(init)))
+    return exec(quiet(
+            http("playlist " + rendition)
+                .get(session -> root + session.getString(playlist))
+                .check(status().is(200))
+                .check(bodyString().saveAs(init)),
+            silent))
         .exec(
             session -> {
               Matcher map = MAP.matcher(session.getString(init));
@@ -94,24 +110,30 @@ public class LiveViewers extends Simulation {
             })
         .doIf(session -> session.contains(init))
         .then(
-            exec(http("init " + rendition)
-                .get(session -> dir(session, rendition) + session.getString(init))
-                .check(status().is(200))));
+            exec(quiet(
+                http("init " + rendition)
+                    .get(session -> dir(session, rendition) + session.getString(init))
+                    .check(status().is(200)),
+                silent)));
   }
 
   /** One reload of a rendition's playlist, then each segment listed since the last one, once. */
-  private ChainBuilder poll(String rendition) {
+  private ChainBuilder poll(String rendition, boolean silent) {
     String fresh = rendition + ".fresh";
-    return exec(http("playlist " + rendition)
-            .get(session -> root + session.getString(rendition + ".playlist"))
-            .check(status().is(200))
-            .check(bodyString().saveAs(rendition + ".body")))
+    return exec(quiet(
+            http("playlist " + rendition)
+                .get(session -> root + session.getString(rendition + ".playlist"))
+                .check(status().is(200))
+                .check(bodyString().saveAs(rendition + ".body")),
+            silent))
         .exec(session -> newSegments(session, rendition))
         .foreach(session -> session.getList(fresh), "segment")
         .on(
-            exec(http("segment " + rendition)
-                .get(session -> dir(session, rendition) + session.getString("segment"))
-                .check(status().is(200))));
+            exec(quiet(
+                http("segment " + rendition)
+                    .get(session -> dir(session, rendition) + session.getString("segment"))
+                    .check(status().is(200)),
+                silent)));
   }
 
   /** Segments after the last one fetched; on the first poll only the newest (the live edge). */
@@ -151,7 +173,17 @@ public class LiveViewers extends Simulation {
     if (streamId.isEmpty() && System.getProperty("masterPath") == null) {
       throw new IllegalArgumentException("-DstreamId (or -DmasterPath) is required");
     }
-    setUp(viewers.injectOpen(rampUsers(Params.users()).during(Params.rampUp())))
+    int warmupUsers = Params.integer("warmupUsers", 0);
+    var measured =
+        viewers("live viewer", Params.duration(), false)
+            .injectOpen(rampUsers(Params.users()).during(Params.rampUp()));
+    var population =
+        warmupUsers <= 0
+            ? measured
+            : viewers("warm-up viewer", Duration.ofSeconds(Params.integer("warmupSeconds", 30)), true)
+                .injectOpen(rampUsers(warmupUsers).during(Params.rampUp()))
+                .andThen(measured);
+    setUp(population)
         .protocols(protocol)
         .assertions(
             global().failedRequests().count().is(0L),

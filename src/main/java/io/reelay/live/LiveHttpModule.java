@@ -8,7 +8,6 @@ import io.reelay.platform.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -56,12 +55,17 @@ public final class LiveHttpModule implements HttpModule {
   private io.reelay.storage.ObjectTransfer transfer;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
   private final LiveStateCache states =
-      new LiveStateCache(this::readState, System::currentTimeMillis, STATE_MAX_AGE_MS);
+      new LiveStateCache(
+          this::readState,
+          this::readAhead,
+          this::updated,
+          System::currentTimeMillis,
+          STATE_MAX_AGE_MS);
 
   /** Media reads from Redis in flight, by key, shared by the requests that miss the cache. */
   private final Map<String, Future<MediaCache.Media>> reads = new HashMap<>();
 
-  /** Requests waiting for a stream's window to grow, re-checked on every change notification. */
+  /** Requests waiting for a stream's window to grow, re-checked whenever its state is replaced. */
   private final Map<String, List<Runnable>> waiters = new HashMap<>();
 
   @Override
@@ -149,7 +153,10 @@ public final class LiveHttpModule implements HttpModule {
                         "master",
                         st ->
                             rungs(st)
-                                .map(v -> HlsWriter.DEFAULT.write(LivePlaylists.master(st, v))))
+                                .map(
+                                    v ->
+                                        RenderedPlaylist.of(
+                                            HlsWriter.DEFAULT.write(LivePlaylists.master(st, v)))))
                     .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
@@ -214,7 +221,9 @@ public final class LiveHttpModule implements HttpModule {
                         "media:" + rendition + (skip ? ":skip" : ""),
                         st ->
                             Future.succeededFuture(
-                                HlsWriter.DEFAULT.write(LivePlaylists.media(st, rendition, skip))))
+                                RenderedPlaylist.of(
+                                    HlsWriter.DEFAULT.write(
+                                        LivePlaylists.media(st, rendition, skip)))))
                     .map(text -> Map.entry(s, text)))
         .onSuccess(e -> playlist(ctx, e.getValue(), msn != null, e.getKey()))
         .onFailure(ctx::fail);
@@ -244,7 +253,7 @@ public final class LiveHttpModule implements HttpModule {
                           if (p == null) {
                             throw new HttpException(404, "no such rendition");
                           }
-                          return Map.entry(s, HlsWriter.DEFAULT.write(p));
+                          return Map.entry(s, RenderedPlaylist.of(HlsWriter.DEFAULT.write(p)));
                         }))
         .onSuccess(e -> playlist(ctx, e.getValue(), false, e.getKey()))
         .onFailure(ctx::fail);
@@ -287,8 +296,13 @@ public final class LiveHttpModule implements HttpModule {
     return promise.future();
   }
 
+  /** A change notification: the cache reads the new state (and its new media) ahead. */
   private void changed(String streamId) {
     states.changed(streamId);
+  }
+
+  /** The state requests see was replaced: waiting blocking requests look again. */
+  private void updated(String streamId) {
     List<Runnable> waiting = waiters.remove(streamId);
     if (waiting != null) {
       waiting.forEach(Runnable::run);
@@ -403,6 +417,10 @@ public final class LiveHttpModule implements HttpModule {
    * pulling the same 600 KB from Redis (which overflowed the client pool at a few hundred viewers).
    */
   private Future<MediaCache.Media> fetch(String key) {
+    MediaCache.Media cached = cache.get(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
     Future<MediaCache.Media> inFlight = reads.get(key);
     if (inFlight != null) {
       return inFlight;
@@ -416,13 +434,29 @@ public final class LiveHttpModule implements HttpModule {
                     return null;
                   }
                   // Copied out of the client's network buffer: the bytes outlive this response.
-                  MediaCache.Media media = MediaCache.Media.of(Buffer.buffer(r.toBytes()));
+                  MediaCache.Media media = MediaCache.Media.of(MediaCache.offHeap(r.toBytes()));
                   cache.put(key, media);
                   return media;
                 });
     reads.put(key, read);
     read.onComplete(ar -> reads.remove(key, read));
     return read;
+  }
+
+  /**
+   * Reads what {@code next} adds to the window into the cache before {@code next} is served (see
+   * {@link LiveStateCache}). A failed read only means those viewers read it themselves.
+   */
+  private Future<?> readAhead(LiveState previous, LiveState next) {
+    List<String> keys = NewMedia.keys(previous, next);
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<MediaCache.Media>> reads = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      reads.add(fetch(key));
+    }
+    return Future.join(reads);
   }
 
   private static void send(RoutingContext ctx, MediaCache.Media media, String type) {
@@ -442,17 +476,26 @@ public final class LiveHttpModule implements HttpModule {
     ByteRanges.send(ctx, media.bytes());
   }
 
-  private static void playlist(RoutingContext ctx, String text, boolean blocking, LiveState s) {
+  private static void playlist(
+      RoutingContext ctx, RenderedPlaylist rendered, boolean blocking, LiveState s) {
     // A blocking response is specific to its query and must not be reused; a plain one may be
     // cached, but for no longer than one part.
     String cacheControl =
         blocking
             ? "no-store"
             : "public, max-age=0, s-maxage=" + Math.max(0, (int) Math.floor(s.partTarget()));
-    ctx.response()
-        .putHeader("Content-Type", PLAYLIST_TYPE)
-        .putHeader("Cache-Control", cacheControl)
-        .end(text);
+    HttpServerResponse response =
+        ctx.response()
+            .putHeader("Content-Type", PLAYLIST_TYPE)
+            .putHeader("Cache-Control", cacheControl)
+            .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    // Compressed once with the state, not per response (a set Content-Encoding tells the server's
+    // own compression to pass the body through).
+    if (RenderedPlaylist.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(rendered.gzipped());
+    } else {
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY).end(rendered.plain());
+    }
   }
 
   private static Long longParam(RoutingContext ctx, String name) {

@@ -115,15 +115,28 @@ public final class LivePlaylists {
         generation = s.initGeneration();
         seg = seg.withMap(InitMap.of(initName(generation)));
       }
-      if (!s.parts().isEmpty()) {
-        seg = seg.withParts(parts(s.msn(), s.parts()));
-      }
       out.add(seg);
     }
-    double partTarget = advertisedPartTarget(state);
     int target =
         Math.max(
             (int) Math.ceil(state.segmentTarget() - 1e-9), MediaPlaylist.honestTargetDuration(out));
+    // rfc8216bis 4.4.4.9: parts more than three target durations from the end are dropped; only
+    // players at the live edge use them, and every viewer reloads this text each part.
+    double fromEnd = 0;
+    for (LiveState.PartEntry p : r.pending()) {
+      fromEnd += p.duration();
+    }
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      if (fromEnd >= 3.0 * target) {
+        break; // this segment's last part, and all before it, are that far from the end
+      }
+      LiveState.SegmentEntry s = segments.get(i);
+      if (!s.parts().isEmpty()) {
+        out.set(i, out.get(i).withParts(parts(s.msn(), s.parts())));
+      }
+      fromEnd += s.duration();
+    }
+    double partTarget = advertisedPartTarget(state);
     MediaPlaylist.Builder b =
         MediaPlaylist.builder()
             .targetDuration(target)

@@ -4,36 +4,60 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The latest {@link LiveState} of each stream, shared by every playlist request on one event loop:
- * one Redis read and JSON parse per change of the window instead of one per request (thousands of
- * viewers poll the same stream). An entry is dropped on the stream's change notification, so the
- * next request reads the new state; concurrent requests share one read in flight. Entries also
- * expire after {@code maxAgeMs}, which bounds staleness should a notification be lost while the
- * subscription reconnects. Streams that do not exist are not kept (ids come from clients), and the
- * map is bounded. What requests derive from a state (the rendered playlists) is kept with it.
- * Confined to one event loop.
+ * The latest {@link LiveState} of each stream watched on one event loop, shared by every playlist
+ * request: one Redis read and JSON parse per change of the window instead of one per request
+ * (thousands of viewers poll the same stream).
+ *
+ * <p>No viewer waits for Redis once a stream is being watched: a change notification starts the
+ * read of the new state at once, and until it is in, requests are answered from the state before it
+ * (stale-while-revalidate; it is at most one part behind, which the playlists' caching allows
+ * anyway). Before a new state replaces the old one, the {@code warm} step runs: the delivery module
+ * reads the media the new state adds into its in-process cache, so the viewers who learn of a new
+ * segment from the next playlist find it in memory instead of all queueing behind one Redis read.
+ * Then {@code onUpdate} runs (blocking playlist reloads re-check there).
+ *
+ * <p>A stream's first request waits for its read. Without notifications (one lost while the
+ * subscription reconnects) an entry is refreshed once it is {@code maxAgeMs} old, and a request
+ * finding it older than {@link #STALE_LIMIT_FACTOR} times that waits for the fresh read. Streams
+ * that do not exist are not kept (ids come from clients), nor streams nobody asked for in {@link
+ * #IDLE_MS}, and the map is bounded. What requests derive from a state (the rendered playlists) is
+ * kept with it. Confined to one event loop.
  */
 final class LiveStateCache {
   private static final int MAX_STREAMS = 4096;
 
+  /** Past this many times {@code maxAgeMs} without a fresh read, requests wait for one. */
+  static final int STALE_LIMIT_FACTOR = 10;
+
+  /** A stream nobody on this loop asked for in this long is dropped instead of refreshed. */
+  static final long IDLE_MS = 30_000;
+
   private static final class Entry {
-    final Future<LiveState> state;
-    final long loadedAt;
+    /** The state requests are answered from; null until the first read completes. */
+    LiveState current;
 
-    /** What requests computed from this state (rendered playlists), by name. */
-    final Map<String, Future<?>> derived = new HashMap<>();
+    long loadedAt;
+    long lastAskedAt;
 
-    Entry(Future<LiveState> state, long loadedAt) {
-      this.state = state;
-      this.loadedAt = loadedAt;
-    }
+    /** The read (and warm-up) in flight, or null. */
+    Future<LiveState> refreshing;
+
+    /** A notification came while {@link #refreshing} was in flight: read again after it. */
+    boolean changedMeanwhile;
+
+    /** What requests computed from {@link #current} (rendered playlists), by name. */
+    Map<String, Future<?>> derived = new HashMap<>();
   }
 
   private final Function<String, Future<LiveState>> loader;
+  private final BiFunction<LiveState, LiveState, Future<?>> warm;
+  private final Consumer<String> onUpdate;
   private final LongSupplier clockMs;
   private final long maxAgeMs;
   private final Map<String, Entry> entries =
@@ -44,8 +68,20 @@ final class LiveStateCache {
         }
       };
 
-  LiveStateCache(Function<String, Future<LiveState>> loader, LongSupplier clockMs, long maxAgeMs) {
+  /**
+   * @param loader reads a stream's state (null when it is not live)
+   * @param warm runs with (previous, next) before {@code next} is served; its failure is ignored
+   * @param onUpdate told after a stream's served state changed (or the stream went away)
+   */
+  LiveStateCache(
+      Function<String, Future<LiveState>> loader,
+      BiFunction<LiveState, LiveState, Future<?>> warm,
+      Consumer<String> onUpdate,
+      LongSupplier clockMs,
+      long maxAgeMs) {
     this.loader = loader;
+    this.warm = warm;
+    this.onUpdate = onUpdate;
     this.clockMs = clockMs;
     this.maxAgeMs = maxAgeMs;
   }
@@ -53,20 +89,66 @@ final class LiveStateCache {
   /** The stream's state, or null when it has none (not live, unknown). */
   Future<LiveState> get(String streamId) {
     long now = clockMs.getAsLong();
-    Entry cached = entries.get(streamId);
-    if (cached != null && now - cached.loadedAt < maxAgeMs) {
-      return cached.state;
+    Entry entry = entries.get(streamId);
+    if (entry == null) {
+      entry = new Entry();
+      entries.put(streamId, entry);
     }
-    Future<LiveState> load = loader.apply(streamId);
-    Entry entry = new Entry(load, now);
-    entries.put(streamId, entry);
-    load.onComplete(
+    entry.lastAskedAt = now;
+    if (entry.current == null) {
+      return entry.refreshing != null ? entry.refreshing : refresh(streamId, entry);
+    }
+    long age = now - entry.loadedAt;
+    if (age >= maxAgeMs) {
+      Future<LiveState> fresh =
+          entry.refreshing != null ? entry.refreshing : refresh(streamId, entry);
+      if (age >= STALE_LIMIT_FACTOR * maxAgeMs) {
+        return fresh;
+      }
+    }
+    return Future.succeededFuture(entry.current);
+  }
+
+  private Future<LiveState> refresh(String streamId, Entry entry) {
+    LiveState previous = entry.current;
+    Future<LiveState> read =
+        loader
+            .apply(streamId)
+            .compose(
+                next ->
+                    next == null
+                        ? Future.succeededFuture(null)
+                        : warm.apply(previous, next)
+                            .transform(ignored -> Future.succeededFuture(next)));
+    entry.refreshing = read;
+    read.onComplete(
         ar -> {
-          if (ar.failed() || ar.result() == null) {
-            entries.remove(streamId, entry);
+          if (entries.get(streamId) != entry) {
+            return; // dropped meanwhile
           }
+          entry.refreshing = null;
+          if (ar.succeeded() && ar.result() == null) {
+            entries.remove(streamId);
+            onUpdate.accept(streamId);
+            return;
+          }
+          if (ar.failed()) {
+            if (entry.current == null) {
+              entries.remove(streamId); // nothing to serve: the next request reads again
+            }
+            entry.changedMeanwhile = false; // the next request past maxAgeMs retries
+            return;
+          }
+          entry.current = ar.result();
+          entry.loadedAt = clockMs.getAsLong();
+          entry.derived = new HashMap<>();
+          if (entry.changedMeanwhile) {
+            entry.changedMeanwhile = false;
+            refresh(streamId, entry);
+          }
+          onUpdate.accept(streamId);
         });
-    return load;
+    return read;
   }
 
   /**
@@ -78,22 +160,33 @@ final class LiveStateCache {
   <T> Future<T> derived(
       String streamId, LiveState state, String name, Function<LiveState, Future<T>> compute) {
     Entry entry = entries.get(streamId);
-    if (entry == null || !entry.state.succeeded() || entry.state.result() != state) {
+    if (entry == null || entry.current != state) {
       return compute.apply(state);
     }
-    Future<T> value = (Future<T>) entry.derived.get(name);
+    Map<String, Future<?>> derived = entry.derived;
+    Future<T> value = (Future<T>) derived.get(name);
     if (value == null) {
       Future<T> computed = compute.apply(state);
-      entry.derived.put(name, computed);
-      computed.onFailure(err -> entry.derived.remove(name, computed));
+      derived.put(name, computed);
+      computed.onFailure(err -> derived.remove(name, computed));
       value = computed;
     }
     return value;
   }
 
-  /** The stream's window changed: the next request reads it again. */
+  /** The stream's window changed: read it now, if anyone here watches it. */
   void changed(String streamId) {
-    entries.remove(streamId);
+    Entry entry = entries.get(streamId);
+    if (entry == null) {
+      return;
+    }
+    if (entry.refreshing != null) {
+      entry.changedMeanwhile = true;
+    } else if (clockMs.getAsLong() - entry.lastAskedAt > IDLE_MS) {
+      entries.remove(streamId);
+    } else {
+      refresh(streamId, entry);
+    }
   }
 
   int size() {

@@ -1,6 +1,7 @@
 package io.reelay.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The shared window state: one read per change, never older than the last notification. */
+/**
+ * The shared window state: one read per change, started by the notification; requests meanwhile
+ * answered from the state before; new media read ahead before a new state is served.
+ */
 class LiveStateCacheTest {
   private final List<Promise<LiveState>> reads = new ArrayList<>();
+  private final List<Promise<Void>> warmUps = new ArrayList<>();
+  private final List<String> warmed = new ArrayList<>();
+  private final List<String> updates = new ArrayList<>();
   private final AtomicLong clock = new AtomicLong(1_000);
   private final LiveStateCache cache =
       new LiveStateCache(
@@ -25,6 +32,16 @@ class LiveStateCacheTest {
             reads.add(p);
             return p.future();
           },
+          (previous, next) -> {
+            warmed.add(
+                (previous == null ? "-" : previous.discontinuitySequence())
+                    + ">"
+                    + next.discontinuitySequence());
+            Promise<Void> p = Promise.promise();
+            warmUps.add(p);
+            return p.future();
+          },
+          updates::add,
           clock::get,
           500);
 
@@ -32,61 +49,139 @@ class LiveStateCacheTest {
     return new LiveState(id, 0L, 2.0, 0.4, false, version, Map.of());
   }
 
+  /** Completes the newest read with {@code s} and its warm-up. */
+  private void serve(LiveState s) {
+    reads.get(reads.size() - 1).complete(s);
+    warmUps.get(warmUps.size() - 1).complete();
+  }
+
   @Test
-  @DisplayName("requests while a read is in flight share it; later ones reuse its result")
+  @DisplayName("a stream's first requests share one read; later ones reuse its result")
   void sharesOneRead() {
     Future<LiveState> a = cache.get("s1");
     Future<LiveState> b = cache.get("s1");
     assertEquals(1, reads.size());
     LiveState s = state("s1", 7);
-    reads.get(0).complete(s);
+    serve(s);
     assertSame(s, a.result());
     assertSame(s, b.result());
     assertSame(s, cache.get("s1").result());
     assertEquals(1, reads.size());
+    assertEquals(List.of("-" + ">7"), warmed);
   }
 
   @Test
-  @DisplayName("a change notification makes the next request read again, even mid-read")
-  void changeForcesARead() {
+  @DisplayName("a notification starts the read; requests meanwhile get the state before it")
+  void staleWhileTheNewStateIsRead() {
     cache.get("s1");
-    cache.changed("s1"); // the window changed while the first read was in flight
-    Future<LiveState> after = cache.get("s1");
-    assertEquals(2, reads.size());
-    reads.get(0).complete(state("s1", 1));
-    LiveState newer = state("s1", 2);
-    reads.get(1).complete(newer);
-    assertSame(newer, after.result());
-    assertSame(newer, cache.get("s1").result(), "the stale read did not replace the new one");
+    LiveState first = state("s1", 1);
+    serve(first);
+    updates.clear();
+    cache.changed("s1");
+    assertEquals(2, reads.size(), "read at the notification, before any request");
+    assertSame(first, cache.get("s1").result(), "nobody waits for Redis");
+    LiveState second = state("s1", 2);
+    reads.get(1).complete(second);
+    assertEquals(List.of("1>2"), warmed.subList(1, 2));
+    assertSame(first, cache.get("s1").result(), "not served before its media is read ahead");
+    assertTrue(updates.isEmpty());
+    warmUps.get(1).complete();
+    assertSame(second, cache.get("s1").result());
+    assertEquals(List.of("s1"), updates, "blocking requests are told");
     assertEquals(2, reads.size());
   }
 
   @Test
-  @DisplayName("without notifications an entry serves at most maxAgeMs")
+  @DisplayName("a notification during a read makes one more read after it")
+  void changeMidRead() {
+    cache.get("s1");
+    cache.changed("s1");
+    cache.changed("s1");
+    assertEquals(1, reads.size());
+    serve(state("s1", 1));
+    assertEquals(2, reads.size(), "read again: the first one may predate the change");
+    serve(state("s1", 2));
+    assertEquals(2, cache.get("s1").result().discontinuitySequence());
+    assertEquals(2, reads.size());
+  }
+
+  @Test
+  @DisplayName("a failed warm-up still serves the new state")
+  void warmUpFailureIsHarmless() {
+    cache.get("s1");
+    serve(state("s1", 1));
+    cache.changed("s1");
+    reads.get(1).complete(state("s1", 2));
+    warmUps.get(1).fail("redis slow");
+    assertEquals(2, cache.get("s1").result().discontinuitySequence());
+  }
+
+  @Test
+  @DisplayName("without notifications: refreshed past maxAgeMs, waited for past the stale limit")
   void expires() {
     cache.get("s1");
-    reads.get(0).complete(state("s1", 1));
+    serve(state("s1", 1));
     clock.addAndGet(499);
     cache.get("s1");
     assertEquals(1, reads.size());
     clock.addAndGet(1);
-    cache.get("s1");
+    Future<LiveState> stale = cache.get("s1");
     assertEquals(2, reads.size());
+    assertEquals(1, stale.result().discontinuitySequence(), "served while it is read");
+    serve(state("s1", 2));
+
+    clock.addAndGet(LiveStateCache.STALE_LIMIT_FACTOR * 500L);
+    Future<LiveState> waiting = cache.get("s1");
+    assertEquals(3, reads.size());
+    assertFalse(waiting.isComplete(), "too old to serve");
+    serve(state("s1", 3));
+    assertEquals(3, waiting.result().discontinuitySequence());
   }
 
   @Test
-  @DisplayName("unknown streams and failed reads are not kept")
+  @DisplayName(
+      "unknown streams and failed first reads are not kept; a failed refresh keeps the old")
   void keepsNoMisses() {
     Future<LiveState> miss = cache.get("nope");
     reads.get(0).complete(null);
     assertNull(miss.result());
     assertEquals(0, cache.size());
+    assertEquals(List.of("nope"), updates);
     cache.get("nope");
     assertEquals(2, reads.size());
     reads.get(1).fail(new IllegalStateException("redis down"));
     assertEquals(0, cache.size());
     cache.get("nope");
     assertEquals(3, reads.size());
+
+    cache.get("s1");
+    serve(state("s1", 1));
+    cache.changed("s1");
+    reads.get(reads.size() - 1).fail(new IllegalStateException("redis down"));
+    assertEquals(1, cache.get("s1").result().discontinuitySequence());
+  }
+
+  @Test
+  @DisplayName("a stream that ends is dropped and its waiters told")
+  void streamGoesAway() {
+    cache.get("s1");
+    serve(state("s1", 1));
+    updates.clear();
+    cache.changed("s1");
+    reads.get(1).complete(null);
+    assertEquals(List.of("s1"), updates);
+    assertEquals(0, cache.size());
+  }
+
+  @Test
+  @DisplayName("streams nobody here asked for lately are dropped, not refreshed")
+  void idleStreamsAreDropped() {
+    cache.get("s1");
+    serve(state("s1", 1));
+    clock.addAndGet(LiveStateCache.IDLE_MS + 1);
+    cache.changed("s1");
+    assertEquals(1, reads.size());
+    assertEquals(0, cache.size());
   }
 
   @Test
@@ -94,7 +189,7 @@ class LiveStateCacheTest {
   void derivedValuesLiveWithTheirState() {
     cache.get("s1");
     LiveState first = state("s1", 1);
-    reads.get(0).complete(first);
+    serve(first);
     int[] renders = {0};
     java.util.function.Function<LiveState, Future<String>> render =
         st -> Future.succeededFuture("v" + st.discontinuitySequence() + "#" + ++renders[0]);
@@ -103,9 +198,8 @@ class LiveStateCacheTest {
     assertEquals("v1#2", cache.derived("s1", first, "media", render).result(), "per name");
 
     cache.changed("s1");
-    cache.get("s1");
     LiveState second = state("s1", 2);
-    reads.get(1).complete(second);
+    serve(second);
     assertEquals("v2#3", cache.derived("s1", second, "master", render).result());
     assertEquals(
         "v1#4",
