@@ -17,10 +17,10 @@ import java.util.function.LongSupplier;
  * <p>No viewer waits for Redis once a stream is being watched: a change notification starts the
  * read of the new state at once, and until it is in, requests are answered from the state before it
  * (stale-while-revalidate; it is at most one part behind, which the playlists' caching allows
- * anyway). Before a new state replaces the old one, the {@code warm} step runs: the delivery module
+ * anyway). When a new state replaces the old one, the {@code warm} step starts: the delivery module
  * reads the media the new state adds into its in-process cache, so the viewers who learn of a new
- * segment from the next playlist find it in memory instead of all queueing behind one Redis read.
- * Then {@code onUpdate} runs (blocking playlist reloads re-check there).
+ * segment from the next playlist find it in memory or being read, one read for all of them. Then
+ * {@code onUpdate} runs (blocking playlist reloads re-check there).
  *
  * <p>A stream's first request waits for its read. Without notifications (one lost while the
  * subscription reconnects) an entry is refreshed once it is {@code maxAgeMs} old, and a request
@@ -45,7 +45,7 @@ final class LiveStateCache {
     long loadedAt;
     long lastAskedAt;
 
-    /** The read (and warm-up) in flight, or null. */
+    /** The read in flight, or null. */
     Future<LiveState> refreshing;
 
     /** A notification came while {@link #refreshing} was in flight: read again after it. */
@@ -70,7 +70,7 @@ final class LiveStateCache {
 
   /**
    * @param loader reads a stream's state (null when it is not live)
-   * @param warm runs with (previous, next) before {@code next} is served; its failure is ignored
+   * @param warm started with (previous, next) as {@code next} is served; its outcome is not awaited
    * @param onUpdate told after a stream's served state changed (or the stream went away)
    */
   LiveStateCache(
@@ -111,15 +111,18 @@ final class LiveStateCache {
 
   private Future<LiveState> refresh(String streamId, Entry entry) {
     LiveState previous = entry.current;
+    // The read-ahead starts with the new state but does not hold it back: a player waiting for
+    // the next part learns of it one Redis round trip sooner, and whoever asks for the new media
+    // before it is in joins the read in flight.
     Future<LiveState> read =
         loader
             .apply(streamId)
-            .compose(
-                next ->
-                    next == null
-                        ? Future.succeededFuture(null)
-                        : warm.apply(previous, next)
-                            .transform(ignored -> Future.succeededFuture(next)));
+            .onSuccess(
+                next -> {
+                  if (next != null) {
+                    warm.apply(previous, next);
+                  }
+                });
     entry.refreshing = read;
     read.onComplete(
         ar -> {
