@@ -100,7 +100,8 @@ final class KernelJoinBlobStore extends ForwardingBlobStore {
       try (InputStream in = payload.openStream();
           OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
         byte[] buf = new byte[PART_COPY_BUFFER];
-        for (int n; written < length && (n = in.read(buf)) > 0; written += n) {
+        // Jetty hands the body over a few KiB per read: the buffer is filled before each write.
+        for (int n; written < length && (n = in.readNBytes(buf, 0, buf.length)) > 0; written += n) {
           out.write(buf, 0, n);
         }
       }
