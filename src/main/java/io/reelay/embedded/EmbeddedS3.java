@@ -139,6 +139,11 @@ public final class EmbeddedS3 implements AutoCloseable {
     return store.kernelJoins();
   }
 
+  /** Multipart completions whose parts already lay in place: nothing copied. */
+  int joinsInPlace() {
+    return store.joinsInPlace();
+  }
+
   public String endpoint() {
     return endpoint;
   }
