@@ -2,8 +2,9 @@
 # Resumable upload, side by side: the same generated file uploaded with the official tus-js-client
 # (../shared/bench/tus_upload.mjs, unmodified) into Reelay (target/reelay.jar, embedded S3) and into
 # the official Node tus server with its file store (../shared/bench/tus-anchor-server.mjs), each
-# straight through and with an abort at 50 % and resume. Prints MB/s for both and the ratio, and
-# Reelay's JVM heap after a full GC before and after its uploads.
+# straight through and with an abort at 50 % and resume, after a first upload into each (printed
+# too). Prints MB/s for both and the ratio, and Reelay's JVM heap after a full GC before and after
+# its uploads.
 # Usage: bench/upload.sh [SIZE_MB=1024] [CHUNK_BYTES=Infinity]   (build first: mvn -B package -DskipTests)
 # Optional: REELAY_JAVA_OPTS (extra JVM flags, e.g. JFR), REELAY_LOG (copy the server log there:
 # it says how long each join of the parts took), REELAY_ROLES (default: no transcode roles).
@@ -73,6 +74,12 @@ upload() { # endpoint [abortFraction] → MB/s, as tus_upload.mjs measures it
 heap_before=$(heap_after_gc)
 echo "file: ${size_mb} MiB, chunk size ${chunk}; Reelay heap after GC before: ${heap_before} MB"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The first upload into a fresh server also pays for its warm-up (the JVM compiling Reelay's hot
+# paths; far less for Node). It is measured and printed on its own line, the same for both
+# servers, so the rows below compare servers as they run once started.
+r=$(upload "http://127.0.0.1:$rport/files/")
+a=$(upload "http://127.0.0.1:$aport/files/")
+echo "first upload after start: reelay ${r} MB/s, @tus/server file store ${a} MB/s, ratio $(python3 -c "print(f'{$r / $a:.2f}')")x"
 for mode in straight abort50; do
   frac=""; [ "$mode" = abort50 ] && frac=0.5
   r=$(upload "http://127.0.0.1:$rport/files/" $frac)

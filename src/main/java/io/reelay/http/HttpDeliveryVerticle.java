@@ -112,6 +112,9 @@ public final class HttpDeliveryVerticle extends VerticleBase {
             .setHost(config.httpHost())
             .setPort(port(config))
             .setCompressionSupported(true)
+            // Request bodies reach handlers in pieces of up to this (Netty's default is 8 KiB): an
+            // upload streamed on to S3 costs a write and a flush per piece.
+            .setMaxChunkSize(64 * 1024)
             // h2c: HTTP/2 over cleartext for clients and CDNs that speak it.
             .setHttp2ClearTextEnabled(true);
     return mounted

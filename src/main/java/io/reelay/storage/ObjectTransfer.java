@@ -24,6 +24,7 @@ import java.util.List;
  */
 public final class ObjectTransfer {
   private static final int READ_BUFFER = 256 * 1024;
+  private static final int PUT_QUEUE_BYTES = 1024 * 1024;
   private final HttpClient http;
 
   public ObjectTransfer(Vertx vertx) {
@@ -58,7 +59,12 @@ public final class ObjectTransfer {
    */
   public Future<HttpClientRequest> openPut(String url, long size) {
     return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(url))
-        .map(req -> req.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(size)));
+        .map(
+            req ->
+                req.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(size))
+                    // The default (64 KiB) is full after a few request chunks, pausing the body
+                    // that feeds this PUT at every turn.
+                    .setWriteQueueMaxSize(PUT_QUEUE_BYTES));
   }
 
   /** The ETag the store answers to a PUT opened with {@link #openPut} (after it is ended). */

@@ -22,21 +22,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams one request body into an upload's S3 multipart upload, with bounded memory whatever the
- * size. Bytes go to a part file on disk (at most 256 KiB gathered in memory before each file
- * write). When the body's declared length says it carries a whole part (or the upload's last
- * bytes), that part also streams from the request straight into its S3 part PUT, and the file is
- * only a copy kept in case the body breaks before the part is whole (S3 takes a part whole or not
- * at all): it is never read back unless it becomes the tail. Otherwise (the first part when a tail
- * must be prepended, the body's last partial part, bodies of unknown length) a full part file is
- * sent to S3 while the next one fills, and the body is paused if that next one fills first. Either
- * way at most one part waits on disk besides the one in flight. The previous request's tail (bytes
+ * size. When the body's declared length says it carries a whole part (or the upload's last bytes),
+ * that part streams from the request straight into its S3 part PUT and touches no disk: if the body
+ * breaks before the part is whole, S3 keeps nothing of it (it takes a part whole or not at all) and
+ * neither do we, so the offset stays at the last part committed and the client resends from there
+ * (tus lets a server keep less than it received; HEAD tells the client). Otherwise (the first part
+ * when a tail must be prepended, the body's last partial part, bodies of unknown length) bytes go
+ * to a part file on disk (at most 256 KiB gathered in memory before each file write), a full part
+ * file is sent to S3 while the next one fills, and the body is paused if that next one fills first;
+ * at most one part waits on disk besides the one in flight. The previous request's tail (bytes
  * after the last part, kept as a temporary object) is prepended first.
  *
  * <p>Only durable bytes count: without a checksum, each part sent is committed to Redis at once,
- * and whatever is left when the body ends or breaks is stored as the new tail object before the
- * offset moves. With {@code Upload-Checksum}, nothing is committed until the whole body is there
- * and matches, so a mismatch leaves the upload as it was (the parts sent meanwhile are replaced by
- * the next attempt, which reuses their part numbers).
+ * and whatever is left in the part file when the body ends or breaks is stored as the new tail
+ * object before the offset moves. With {@code Upload-Checksum}, nothing is committed until the
+ * whole body is there and matches, so a mismatch leaves the upload as it was (the parts sent
+ * meanwhile are replaced by the next attempt, which reuses their part numbers).
  *
  * <p>Everything here runs on the request's event loop; S3 and file I/O are asynchronous.
  */
@@ -57,7 +58,10 @@ final class PartWriter {
     /** The last byte of the upload is in S3 and committed: completion comes next. */
     COMPLETE,
     CHECKSUM_MISMATCH,
-    /** The client went away; what arrived is kept (unless a checksum was promised). */
+    /**
+     * The client went away; what is in a part file is kept (unless a checksum was promised), a part
+     * streaming straight to S3 is dropped.
+     */
     INTERRUPTED,
     /** The body went past the declared length or the maximum size; what fit is kept. */
     TOO_LARGE,
@@ -82,7 +86,8 @@ final class PartWriter {
   // The body's declared length (Content-Length), or -1 when unknown.
   private final long bodyLength;
 
-  // A part streamed straight from the body into S3, while its bytes are being written.
+  // A part streamed straight from the body into S3 (no disk copy), while its bytes are being
+  // written.
   private HttpClientRequest direct;
   private long directLeft;
   private int directNumber;
@@ -92,11 +97,8 @@ final class PartWriter {
   // The uploads chain up to the part before the last one: a new part waits for it, so at most two
   // parts are in flight at once.
   private Future<Void> beforeLast = Future.succeededFuture();
-  // The part file holds a copy of a part already streamed to S3: replace it before reuse.
-  private boolean fileSent;
-  // Opened ahead so that part boundaries cost no pause: the next part file, and the next streamed
-  // part's PUT (with its number and size).
-  private Future<PartFile> spare;
+  // Opened ahead so that part boundaries cost no pause: the next streamed part's PUT (with its
+  // number and size).
   private Future<HttpClientRequest> prepared;
   private int preparedNumber;
   private long preparedSize;
@@ -181,24 +183,8 @@ final class PartWriter {
     }
   }
 
-  private record PartFile(Path path, AsyncFile file) {}
-
+  /** Opens a fresh, empty part file. */
   private Future<Void> openFile() {
-    return createFile()
-        .map(
-            opened -> {
-              use(opened);
-              return null;
-            });
-  }
-
-  private void use(PartFile opened) {
-    file = opened.file();
-    path = opened.path();
-    fileSize = 0;
-  }
-
-  private Future<PartFile> createFile() {
     Path next = services.tmpDir.resolve(UUID.randomUUID() + ".part");
     files.add(next);
     return services
@@ -221,7 +207,10 @@ final class PartWriter {
                     failure = err;
                     stop(Outcome.INTERRUPTED);
                   });
-              return new PartFile(next, opened);
+              file = opened;
+              path = next;
+              fileSize = 0;
+              return null;
             });
   }
 
@@ -274,23 +263,17 @@ final class PartWriter {
       }
       if (direct != null) {
         int n = (int) Math.min(directLeft, buf.length() - pos);
-        Buffer bytes = buf.slice(pos, pos + n);
-        direct.write(bytes);
-        staged.appendBuffer(bytes);
-        fileSize += n;
+        direct.write(buf.slice(pos, pos + n));
         directLeft -= n;
         pos += n;
         if (directLeft == 0) {
-          flush();
           endDirect();
-        } else if (staged.length() >= STAGE_BYTES) {
-          flush();
         }
         continue;
       }
       if (fileSize == 0) {
         long whole = directPartSize();
-        if (whole > 0 || fileSent) {
+        if (whole > 0) {
           startPart(whole);
           continue;
         }
@@ -320,7 +303,7 @@ final class PartWriter {
   /**
    * The size of the next part (from upload offset {@code started}) to stream straight to S3, or 0
    * when the body does not carry it whole (unknown length, or it ends sooner) and it must go
-   * through the part file alone.
+   * through the part file.
    */
   private long directPartSize() {
     if (bodyLength < 0 || endDefinesLength) {
@@ -333,36 +316,10 @@ final class PartWriter {
     return size > 0 && bodyEnd - started >= size ? size : 0;
   }
 
-  /**
-   * Starts the next part: a fresh part file if the current one holds a part already sent, and the
-   * S3 part PUT the next {@code size} bytes stream to (none when 0); the body waits meanwhile.
-   */
+  /** Starts a part that streams straight to S3: the body waits until its PUT is open. */
   private void startPart(long size) {
     rotation = Promise.promise();
     pause();
-    Future<Void> fresh = Future.succeededFuture();
-    if (fileSent) {
-      fileSent = false;
-      AsyncFile sentFile = file;
-      Path sentPath = path;
-      Future<PartFile> next = spare != null ? spare : createFile();
-      spare = null;
-      fresh =
-          next.map(
-              opened -> {
-                use(opened);
-                return null;
-              });
-      // S3 has (or is getting) that part: its copy goes once its writes are done.
-      sentFile
-          .close()
-          .compose(v -> services.vertx.fileSystem().delete(sentPath.toString()))
-          .otherwiseEmpty();
-    }
-    if (size == 0) {
-      fresh.onComplete(this::endRotation);
-      return;
-    }
     int number = nextPart++;
     started += size;
     Future<HttpClientRequest> put;
@@ -373,29 +330,24 @@ final class PartWriter {
       dropPrepared();
       put = openPartPut(beforeLast, number, size);
     }
-    Future.all(fresh, put)
-        .onComplete(
-            ar -> {
-              if (ar.succeeded()) {
-                prepareNext();
-                direct = put.result();
-                directLeft = size;
-                directNumber = number;
-                directSize = size;
-                direct.exceptionHandler(
-                    err -> {
-                      if (failure == null) {
-                        failure = err;
-                      }
-                      stop(Outcome.INTERRUPTED);
-                    });
-              } else if (put.succeeded()) {
-                // The file failed: the opened PUT goes back to the pool.
-                put.result().exceptionHandler(err -> {});
-                put.result().reset();
-              }
-              endRotation(ar.mapEmpty());
-            });
+    put.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            prepareNext();
+            direct = ar.result();
+            directLeft = size;
+            directNumber = number;
+            directSize = size;
+            direct.exceptionHandler(
+                err -> {
+                  if (failure == null) {
+                    failure = err;
+                  }
+                  stop(Outcome.INTERRUPTED);
+                });
+          }
+          endRotation(ar.mapEmpty());
+        });
   }
 
   /** The S3 PUT of part {@code number}, opened once the uploads before it allow (two in flight). */
@@ -408,13 +360,10 @@ final class PartWriter {
   }
 
   /**
-   * While a part streams, opens what the next one needs: a fresh file, and its PUT once the part
-   * before the current one is done (the current one is not ended yet, so that is {@code uploads}).
+   * While a part streams, opens the next one's PUT once the part before the current one is done
+   * (the current one is not ended yet, so that is {@code uploads}).
    */
   private void prepareNext() {
-    if (spare == null) {
-      spare = createFile();
-    }
     long size = directPartSize();
     if (size > 0 && prepared == null) {
       preparedNumber = nextPart;
@@ -441,9 +390,6 @@ final class PartWriter {
     int number = directNumber;
     long size = directSize;
     direct = null;
-    // The file's copy is no tail: the part is whole now.
-    fileSize = 0;
-    fileSent = true;
     put.end();
     Future<String> etag = ObjectTransfer.etag(put);
     beforeLast = uploads;
@@ -463,7 +409,10 @@ final class PartWriter {
         });
   }
 
-  /** A streamed part cut short: S3 keeps nothing of it; its bytes are in the file (the tail). */
+  /**
+   * A streamed part cut short: S3 keeps nothing of it and there is no copy, so its bytes are lost
+   * and the offset stays at the parts before it; the client resends them.
+   */
   private void abandonDirect() {
     if (direct != null) {
       // Our own reset is no failure.
@@ -603,10 +552,6 @@ final class PartWriter {
             v -> {
               abandonDirect();
               dropPrepared();
-              if (spare != null) {
-                spare.onSuccess(opened -> opened.file().close());
-                spare = null;
-              }
               flush();
               return file.close().otherwiseEmpty();
             })

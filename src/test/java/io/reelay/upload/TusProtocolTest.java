@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.upload.UploadHarness.Reply;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -81,6 +83,51 @@ class TusProtocolTest {
     Reply head = h.head(ADMIN, id);
     assertEquals(200, head.status());
     assertEquals(String.valueOf(data.length), head.header("Upload-Offset"));
+  }
+
+  @Test
+  @DisplayName(
+      "a PATCH broken mid-part keeps the parts before it: HEAD says where, the resume is intact")
+  void brokenPatchResumesFromLastPart() throws Exception {
+    int part = (int) UploadHarness.settings().partSize();
+    byte[] data = UploadHarness.random(2 * part + 1000, 11);
+    String id = h.create(ADMIN, data.length, null);
+    // A body declaring the whole upload streams each part straight to S3, with no copy on disk.
+    HttpClientRequest req =
+        h.openPatch(id, 0, data.length, Arrays.copyOfRange(data, 0, part + 300_000));
+    String committed = String.valueOf(part);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!committed.equals(h.head(ADMIN, id).header("Upload-Offset"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(committed, h.head(ADMIN, id).header("Upload-Offset"), "first part committed");
+    req.reset();
+    // An empty PATCH gets the lock once the broken one has settled (423 until then).
+    Reply settled = patchWhenUnlocked(id, part, new byte[0]);
+    assertEquals(204, settled.status(), settled.body());
+    // The 300 000 bytes of the broken second part are gone: the offset stays at the first part.
+    assertEquals(committed, settled.header("Upload-Offset"));
+    assertEquals(committed, h.head(ADMIN, id).header("Upload-Offset"));
+    Reply resumedTooFar = h.patch(ADMIN, id, part + 300_000, new byte[10]);
+    assertEquals(409, resumedTooFar.status(), resumedTooFar.body());
+    Reply rest = h.patch(ADMIN, id, part, Arrays.copyOfRange(data, part, data.length));
+    assertEquals(204, rest.status(), rest.body());
+    assertEquals(String.valueOf(data.length), rest.header("Upload-Offset"));
+    assertEquals("processing", h.video(id).getString("status"));
+    assertEquals(
+        UploadHarness.sha256Hex(data), UploadHarness.sha256Hex(h.source(ADMIN, id)), "intact");
+  }
+
+  /** A PATCH, repeated while a broken one still holds the upload's lock (423). */
+  private static Reply patchWhenUnlocked(String id, long offset, byte[] bytes) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Reply r = h.patch(ADMIN, id, offset, bytes);
+    while (r.status() == 423 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      r = h.patch(ADMIN, id, offset, bytes);
+    }
+    return r;
   }
 
   @Test

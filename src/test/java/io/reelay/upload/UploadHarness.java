@@ -15,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -160,6 +161,28 @@ final class UploadHarness implements AutoCloseable {
       headers.put(extra[i], extra[i + 1]);
     }
     return send(HttpMethod.PATCH, "/files/" + id, headers, Buffer.buffer(bytes));
+  }
+
+  /** Starts a PATCH declaring {@code total} bytes and sends only {@code first}; still open. */
+  HttpClientRequest openPatch(String id, long offset, long total, byte[] first) throws Exception {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.PATCH)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/files/" + id);
+    tus(
+            ADMIN,
+            "Upload-Offset",
+            String.valueOf(offset),
+            "Content-Type",
+            "application/offset+octet-stream",
+            "Content-Length",
+            String.valueOf(total))
+        .forEach(options::putHeader);
+    HttpClientRequest req = http.request(options).await(10, TimeUnit.SECONDS);
+    req.write(Buffer.buffer(first)).await(10, TimeUnit.SECONDS);
+    return req;
   }
 
   Reply head(String auth, String id) throws Exception {

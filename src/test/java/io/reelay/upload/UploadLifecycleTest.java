@@ -17,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -103,35 +102,12 @@ class UploadLifecycleTest {
     }
   }
 
-  /** Starts a PATCH declaring {@code total} bytes and sends only {@code first}. */
-  private static HttpClientRequest openPatch(String id, long offset, long total, byte[] first)
-      throws Exception {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.PATCH)
-            .setHost("127.0.0.1")
-            .setPort(h.port)
-            .setURI("/files/" + id);
-    tus(
-            ADMIN,
-            "Upload-Offset",
-            String.valueOf(offset),
-            "Content-Type",
-            "application/offset+octet-stream",
-            "Content-Length",
-            String.valueOf(total))
-        .forEach(options::putHeader);
-    HttpClientRequest req = h.http.request(options).await(10, TimeUnit.SECONDS);
-    req.write(Buffer.buffer(first)).await(10, TimeUnit.SECONDS);
-    return req;
-  }
-
   @Test
   @DisplayName("a second PATCH while one is writing gets 423; the first completes intact")
   void concurrentPatchRefused() throws Exception {
     byte[] data = UploadHarness.random(2_000_000, 4);
     String id = h.create(ADMIN, data.length, null);
-    HttpClientRequest first = openPatch(id, 0, data.length, Arrays.copyOfRange(data, 0, 500_000));
+    HttpClientRequest first = h.openPatch(id, 0, data.length, Arrays.copyOfRange(data, 0, 500_000));
     Future<HttpClientResponse> firstResponse = first.response();
     Thread.sleep(500);
     Reply second = h.patch(ADMIN, id, 0, data);
