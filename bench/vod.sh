@@ -21,7 +21,7 @@ shared=${SHARED_BENCH:-../shared/bench}
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait || true; rm -rf "$tmp"; }
-trap cleanup EXIT
+trap 'keep_logs; cleanup' EXIT
 keep_logs() { mkdir -p /tmp/reelay-bench-logs; cp "$tmp"/*.log /tmp/reelay-bench-logs/ 2>/dev/null || true; }
 trap 'keep_logs' ERR
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -74,7 +74,13 @@ final class TranscodeReducer {
               return state
                   .recordDone(id, done.jobId(), done.result())
                   .compose(count -> state.results(id))
-                  .compose(r -> release(id, plan, r).compose(v -> advance(id, plan, r)));
+                  .compose(
+                      r ->
+                          // Side by side: the playlists need not wait for the released jobs'
+                          // sends, nor the worker for the playlists' S3 writes.
+                          Future.all(
+                              release(id, plan, r),
+                              advance(id, plan, r, !video.containsKey("hls"))));
             });
   }
 
@@ -125,7 +131,8 @@ final class TranscodeReducer {
     return TranscodeMessages.JobKind.VIDEO.name().equals(job.getString("kind"));
   }
 
-  private Future<?> advance(String id, JsonObject plan, Map<String, JsonObject> results) {
+  private Future<?> advance(
+      String id, JsonObject plan, Map<String, JsonObject> results, boolean firstPlayable) {
     int total = plan.getJsonArray("jobs").size();
     if (results.size() >= total) {
       return finish(id, plan, results);
@@ -142,7 +149,13 @@ final class TranscodeReducer {
         .compose(
             v ->
                 videos.progress(
-                    id, progress, new JsonObject().put("hls", VodKeys.url(id, VodKeys.MASTER))));
+                    id, progress, new JsonObject().put("hls", VodKeys.url(id, VodKeys.MASTER))))
+        .onSuccess(
+            v -> {
+              if (firstPlayable) {
+                LOG.info("video {}: EVENT playlist published (first playable)", id);
+              }
+            });
   }
 
   private Future<?> finish(String id, JsonObject plan, Map<String, JsonObject> results) {
