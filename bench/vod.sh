@@ -71,21 +71,31 @@ upload() {
   curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
   t0=$(now); c0=$(cpu_all)
 }
-# Polls the video until ready; sets first (hls appeared: the EVENT playlist) and t1.
+# Polls the video until ready; sets first (hls appeared: the EVENT playlist) and t1. One python
+# process polling every 0.1 s: a curl + two python3 starts per poll took up to a second on the
+# busy box, so "first playable" was measured up to a second late (and the poller took CPU).
 await_ready() {
-  local v status
-  first=""
-  while :; do
-    v=$(curl -sf -H "Authorization: Bearer $token" $base/api/videos/$id)
-    status=$(echo "$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
-    if [ -z "$first" ] && echo "$v" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("hls") else 1)'; then
-      first=$(now)
-    fi
-    [ "$status" = ready ] && break
-    [ "$status" = failed ] && { echo "failed: $v" >&2; exit 1; }
-    sleep 0.2
-  done
-  t1=$(now)
+  local times
+  times=$(python3 - "$base/api/videos/$id" "$token" <<'PY'
+import json, sys, time, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+first = None
+while True:
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req) as r:
+        v = json.load(r)
+    now = time.time()
+    if first is None and v.get("hls"):
+        first = now
+    if v["status"] == "ready":
+        print(first if first is not None else now, now)
+        break
+    if v["status"] == "failed":
+        sys.exit("failed: " + json.dumps(v))
+    time.sleep(0.1)
+PY
+  ) || exit 1
+  first=${times% *}; t1=${times#* }
 }
 
 if [ "${WARMUP:-1}" = 1 ]; then

@@ -80,7 +80,13 @@ final class TranscodeReducer {
                           // sends, nor the worker for the playlists' S3 writes.
                           Future.all(
                               release(id, plan, r),
-                              advance(id, plan, r, !video.containsKey("hls"))));
+                              advance(
+                                  id,
+                                  plan,
+                                  r,
+                                  !video
+                                      .getJsonObject("media", new JsonObject())
+                                      .containsKey("hls"))));
             });
   }
 

@@ -13,11 +13,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -101,8 +96,7 @@ public final class ChunkTranscoder {
     FFmpegFrameFilter rotate = null;
     MediaException failure = null;
     long next = chunk.startFrame();
-    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile());
-        RungFanOut fanOut = new RungFanOut(recorders, chunk.index())) {
+    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile())) {
       // Decode straight to yuv420p once; each recorder then only scales (its own cached sws).
       grabber.setPixelFormat(AV_PIX_FMT_YUV420P);
       grabber.start();
@@ -143,7 +137,9 @@ public final class ChunkTranscoder {
         }
         long last = Math.min(slot, end - 1);
         for (; next <= last; next++) {
-          fanOut.record(picture);
+          for (FFmpegFrameRecorder r : recorders) {
+            r.record(picture, AV_PIX_FMT_YUV420P);
+          }
         }
       }
     } catch (FrameGrabber.Exception | FrameRecorder.Exception | FrameFilter.Exception e) {
@@ -174,76 +170,6 @@ public final class ChunkTranscoder {
       throw failure;
     }
     return next - chunk.startFrame();
-  }
-
-  /**
-   * Hands each decoded picture to every rung at once, one thread per rung beyond the first (which
-   * runs on the caller), and waits for all before the next picture: the grabber reuses the
-   * picture's buffers, and x264 copies its input, so no frame is copied and memory stays flat.
-   * Scaling and x264's per-frame input work would otherwise run one rung after another on the
-   * decoding thread, which left the cores partly idle while chunk 0 (the first playable) encoded.
-   */
-  private static final class RungFanOut implements AutoCloseable {
-    private final List<FFmpegFrameRecorder> recorders;
-    private final ExecutorService pool;
-    private final List<Future<?>> pending = new ArrayList<>();
-
-    RungFanOut(List<FFmpegFrameRecorder> recorders, int chunkIndex) {
-      this.recorders = recorders;
-      AtomicInteger n = new AtomicInteger();
-      this.pool =
-          Executors.newCachedThreadPool(
-              r -> {
-                Thread t =
-                    new Thread(
-                        r, "reelay-transcode-rung-" + chunkIndex + "-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-    }
-
-    void record(Frame picture) throws FrameRecorder.Exception {
-      pending.clear();
-      for (int i = 1; i < recorders.size(); i++) {
-        FFmpegFrameRecorder r = recorders.get(i);
-        pending.add(
-            pool.submit(
-                () -> {
-                  r.record(picture, AV_PIX_FMT_YUV420P);
-                  return null;
-                }));
-      }
-      FrameRecorder.Exception first = null;
-      try {
-        recorders.get(0).record(picture, AV_PIX_FMT_YUV420P);
-      } catch (FrameRecorder.Exception e) {
-        first = e;
-      }
-      // Wait for every rung even after a failure: none may still read the picture.
-      for (Future<?> f : pending) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          if (first == null) {
-            first =
-                e.getCause() instanceof FrameRecorder.Exception fe
-                    ? fe
-                    : new FrameRecorder.Exception(e.getCause().toString(), e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new FrameRecorder.Exception("interrupted while encoding", e);
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    }
-
-    @Override
-    public void close() {
-      pool.shutdownNow();
-    }
   }
 
   private static FFmpegFrameRecorder startRecorder(
