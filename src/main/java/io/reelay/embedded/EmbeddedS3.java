@@ -9,9 +9,6 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.shaded.org.eclipse.jetty.server.Connector;
-import org.gaul.shaded.org.eclipse.jetty.server.HttpConnectionFactory;
-import org.gaul.shaded.org.eclipse.jetty.server.Server;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.slf4j.Logger;
@@ -23,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedS3 implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3.class);
-  private static final int INPUT_BUFFER_BYTES = 64 * 1024;
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
@@ -65,7 +61,6 @@ public final class EmbeddedS3 implements AutoCloseable {
             .ignoreUnknownHeaders(true)
             .corsRules(cors)
             .build();
-    readInLargerSteps(proxy);
     proxy.start();
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
@@ -78,27 +73,6 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
     LOG.info("embedded S3 ready at {} with data in {}", endpoint, dir);
     return new EmbeddedS3(proxy, context, endpoint, store);
-  }
-
-  /**
-   * S3Proxy's Jetty reads request bodies 8 KiB at a time (its default input buffer), a read and a
-   * hand-over per 8 KiB of every part uploaded; 64 KiB cuts that eightfold. S3Proxy has no setting
-   * for it, so its server is reached by reflection; if that fails the default stays.
-   */
-  private static void readInLargerSteps(S3Proxy proxy) {
-    try {
-      java.lang.reflect.Field field = S3Proxy.class.getDeclaredField("server");
-      field.setAccessible(true);
-      Server server = (Server) field.get(proxy);
-      for (Connector connector : server.getConnectors()) {
-        HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
-        if (http != null) {
-          http.setInputBufferSize(INPUT_BUFFER_BYTES);
-        }
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("embedded S3 keeps Jetty's default input buffer: {}", e.toString());
-    }
   }
 
   /**

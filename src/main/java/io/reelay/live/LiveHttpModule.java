@@ -444,8 +444,8 @@ public final class LiveHttpModule implements HttpModule {
   }
 
   /**
-   * Reads what {@code next} adds to the window into the cache before {@code next} is served (see
-   * {@link LiveStateCache}). A failed read only means those viewers read it themselves.
+   * Starts reading what {@code next} adds to the window into the cache as {@code next} is served
+   * (see {@link LiveStateCache}). A failed read only means those viewers read it themselves.
    */
   private Future<?> readAhead(LiveState previous, LiveState next) {
     List<String> keys = NewMedia.keys(previous, next);
