@@ -100,75 +100,72 @@ final class LiveLifecycle {
   }
 
   private Future<LivePublish> start(String id, String token) {
+    // The publisher waits for NetStream.Publish.Start before it sends media, so every round trip
+    // here delays the stream's start: the three reads/writes below do not depend on each other and
+    // go out together.
     // The previous publisher released the lock only after its window was flushed, so the state
     // read here is complete: a reconnect continues its numbering.
     Future<LiveState> previous =
         redis
             .send(Request.cmd(Command.GET).arg(LiveKeys.state(id)))
             .map(r -> r == null ? null : LiveState.fromJson(new JsonObject(r.toBuffer())));
-    return previous.compose(
-        prev ->
-            store
-                .markLive(id)
-                .compose(
-                    mark -> {
-                      if (mark == null) {
-                        return Future.failedFuture(new Refused("stream " + id + " was deleted"));
-                      }
-                      Grace grace = graces.remove(id);
-                      if (grace != null) {
-                        vertx.cancelTimer(grace.timerId());
-                      }
-                      LiveWindowWriter writer =
-                          new LiveWindowWriter(
-                              redis,
-                              id,
-                              LivePublish.SEGMENT_TARGET_MS / 1000.0,
-                              LivePublish.PART_TARGET_MS / 1000.0,
-                              prev,
-                              System.currentTimeMillis(),
-                              windowSettings,
-                              archiver::accept);
-                      boolean resumed = mark.previous() == StreamRecord.State.LIVE;
-                      LOG.info(
-                          "live {}: publish {} (session {})",
-                          id,
-                          resumed ? "resumed" : "started",
-                          mark.session());
-                      LivePublish publish = new LivePublish(id, mark.session(), token, writer);
-                      active.put(id, publish);
-                      Future<LivePublish> ready = restreams(publish);
-                      if (resumed) {
-                        return ready;
-                      }
-                      long firstMsn = writer.nextMsn();
-                      events.emit(
-                          StreamEvents.STARTED,
-                          id,
-                          new JsonObject()
-                              .put("session", mark.session())
-                              .put("firstMsn", firstMsn));
-                      return store.markBroadcastStart(id, firstMsn).compose(v -> ready);
-                    }));
-  }
-
-  /** Starts the stream's configured downstream pushes; a failure to read them only logs. */
-  private Future<LivePublish> restreams(LivePublish publish) {
-    return store
-        .restreamTargets(publish.streamId)
-        .map(
-            urls -> {
+    Future<StreamStore.LiveMark> marked = store.markLive(id);
+    Future<List<String>> restreamTargets = restreamTargets(id);
+    return Future.all(previous, marked, restreamTargets)
+        .compose(
+            all -> {
+              StreamStore.LiveMark mark = marked.result();
+              if (mark == null) {
+                return Future.failedFuture(new Refused("stream " + id + " was deleted"));
+              }
+              Grace grace = graces.remove(id);
+              if (grace != null) {
+                vertx.cancelTimer(grace.timerId());
+              }
+              LiveWindowWriter writer =
+                  new LiveWindowWriter(
+                      redis,
+                      id,
+                      LivePublish.SEGMENT_TARGET_MS / 1000.0,
+                      LivePublish.PART_TARGET_MS / 1000.0,
+                      previous.result(),
+                      System.currentTimeMillis(),
+                      windowSettings,
+                      archiver::accept);
+              boolean resumed = mark.previous() == StreamRecord.State.LIVE;
+              LOG.info(
+                  "live {}: publish {} (session {})",
+                  id,
+                  resumed ? "resumed" : "started",
+                  mark.session());
+              LivePublish publish = new LivePublish(id, mark.session(), token, writer);
+              active.put(id, publish);
+              List<String> urls = restreamTargets.result();
               if (!urls.isEmpty()) {
                 List<RestreamTarget> targets = new ArrayList<>();
                 urls.forEach(u -> targets.add(RestreamTarget.parse(u)));
                 publish.restreamer = new Restreamer(vertx, targets);
               }
-              return publish;
-            })
+              if (resumed) {
+                return Future.succeededFuture(publish);
+              }
+              long firstMsn = writer.nextMsn();
+              events.emit(
+                  StreamEvents.STARTED,
+                  id,
+                  new JsonObject().put("session", mark.session()).put("firstMsn", firstMsn));
+              return store.markBroadcastStart(id, firstMsn).map(publish);
+            });
+  }
+
+  /** The stream's configured downstream pushes; failing to read them only logs (none then). */
+  private Future<List<String>> restreamTargets(String id) {
+    return store
+        .restreamTargets(id)
         .recover(
             err -> {
-              LOG.warn("live {}: restream targets not read: {}", publish.streamId, err.toString());
-              return Future.succeededFuture(publish);
+              LOG.warn("live {}: restream targets not read: {}", id, err.toString());
+              return Future.succeededFuture(List.of());
             });
   }
 
