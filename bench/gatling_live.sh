@@ -15,7 +15,7 @@
 # Every step starts with WARMUP_USERS silent viewers for WARMUP_SECONDS (0 skips them) in the same
 # Gatling JVM, left out of its statistics, so neither the server's nor Gatling's just-in-time
 # compiler is measured as response time (the CPU columns include the warm-up).
-# Env: RAMP_UP (s, default 20), POLL_SECONDS (1.0), P99_MS (200), REELAY_ROLES,
+# Env: RAMP_UP (s, default 20), POLL_SECONDS (0: reload as RFC 8216 §6.3.4 says, target duration / half of it), P99_MS (200), REELAY_ROLES,
 #      WARMUP_USERS (500), WARMUP_SECONDS (30),
 #      REELAY_HTTP_DELIVERY_INSTANCES (the server's HTTP event loops), SHARED_BENCH.
 set -euo pipefail
@@ -24,7 +24,7 @@ ROOT=$PWD
 USER_COUNTS=${1:-500 1000 2000 3000}
 DURATION=${2:-60}
 RAMP_UP=${RAMP_UP:-20}
-POLL_SECONDS=${POLL_SECONDS:-1.0}
+POLL_SECONDS=${POLL_SECONDS:-0}
 P99_MS=${P99_MS:-200}
 REFERENCE=${REFERENCE:-nginx}
 WORK=$(mktemp -d /tmp/reelay-gatling-bench.XXXXXX)

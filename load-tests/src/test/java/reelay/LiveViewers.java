@@ -17,27 +17,31 @@ import java.util.regex.Pattern;
 
 /**
  * Viewers of one live stream, as a (non-low-latency) HLS player behaves: load the master, then for
- * the video variant and its audio rendition the media playlist and the init segment, then poll
- * both playlists every {@code pollSeconds} and fetch each segment that is new since the last poll
- * exactly once (the first poll starts at the newest segment, the live edge). Parts and LL-HLS
+ * the video variant and its audio rendition the media playlist and the init segment, then reload
+ * both playlists and fetch each segment that is new since the last reload exactly once (the first
+ * reload starts at the newest segment, the live edge). Reloads follow RFC 8216 §6.3.4: after one
+ * that brought a new segment the player waits the playlist's target duration, after one that did
+ * not, half of it ({@code -DpollSeconds} replaces this with a fixed interval). Parts and LL-HLS
  * blocking reloads are not used: this is the plain-polling player, the common case for a CDN'd
  * audience. Each viewer has its own connection, as separate players do. Anything but a 200 is a
  * failed request, and failed requests or a p99 above {@code p99Ms} fail the run.
  *
  * <p>-DstreamId (or -DmasterPath, any server's HLS master) -Dusers -Dduration -DrampUp
- * -DpollSeconds (default 1.0) -Dp99Ms; -DwarmupUsers (default 0: none) viewers for -DwarmupSeconds
- * (30) first, left out of the statistics.
+ * -DpollSeconds (default 0: as RFC 8216 says, from EXT-X-TARGETDURATION) -Dp99Ms; -DwarmupUsers
+ * (default 0: none) viewers for -DwarmupSeconds (30) first, left out of the statistics.
  */
 public class LiveViewers extends Simulation {
   private static final Pattern URI_LINE = Pattern.compile("(?m)^([^#\\s]\\S*)\\s*$");
   private static final Pattern MEDIA_SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
+  private static final Pattern TARGET_DURATION = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
   private static final Pattern MAP = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
   private static final Pattern AUDIO =
       Pattern.compile("(?m)^#EXT-X-MEDIA:TYPE=AUDIO,.*URI=\"([^\"]+)\"");
   private static final Pattern VARIANT = Pattern.compile("(?m)^([^#\\s]\\S*\\.m3u8)\\s*$");
 
   private final String streamId = Params.string("streamId", "");
-  private final double pollSeconds = Params.decimal("pollSeconds", 1.0);
+  /** A fixed reload interval; 0 (the default) reloads as RFC 8216 says. */
+  private final double pollSeconds = Params.decimal("pollSeconds", 0);
   /** Any HLS master works (e.g. a reference server's); by default the Reelay stream's. */
   private final String masterPath =
       Params.string("masterPath", "/live/" + streamId + "/master.m3u8");
@@ -73,7 +77,7 @@ public class LiveViewers extends Simulation {
             exec(poll("video", silent))
                 .doIf(session -> session.contains("audio.playlist"))
                 .then(poll("audio", silent))
-                .pause(Duration.ofMillis(Math.round(pollSeconds * 1000))));
+                .pause(this::nextReload));
   }
 
   private static HttpRequestActionBuilder quiet(HttpRequestActionBuilder request, boolean silent) {
@@ -136,13 +140,30 @@ public class LiveViewers extends Simulation {
                 silent)));
   }
 
+  /**
+   * How long the player waits before reloading: the target duration after a reload that listed a
+   * new segment, half of it otherwise (RFC 8216 §6.3.4), judged on the video playlist.
+   */
+  private Duration nextReload(Session session) {
+    if (pollSeconds > 0) {
+      return Duration.ofMillis(Math.round(pollSeconds * 1000));
+    }
+    long targetMs = session.getLong("video.targetMs");
+    return Duration.ofMillis(session.getBoolean("video.changed") ? targetMs : targetMs / 2);
+  }
+
   /** Segments after the last one fetched; on the first poll only the newest (the live edge). */
   private static Session newSegments(Session session, String rendition) {
     long last = session.getLong(rendition + ".last");
     String body = session.getString(rendition + ".body");
     if (body == null) { // the reload failed (already counted): nothing new this time
-      return session.set(rendition + ".fresh", List.of());
+      return session
+          .set(rendition + ".fresh", List.of())
+          .set(rendition + ".changed", false)
+          .set(rendition + ".targetMs", 1000L);
     }
+    Matcher target = TARGET_DURATION.matcher(body);
+    long targetMs = target.find() ? Long.parseLong(target.group(1)) * 1000 : 1000L;
     Matcher sequence = MEDIA_SEQUENCE.matcher(body);
     long msn = (sequence.find() ? Long.parseLong(sequence.group(1)) : 0) - 1;
     List<String> fresh = new ArrayList<>();
@@ -161,6 +182,8 @@ public class LiveViewers extends Simulation {
     return session
         .remove(rendition + ".body")
         .set(rendition + ".fresh", fresh)
+        .set(rendition + ".changed", !fresh.isEmpty())
+        .set(rendition + ".targetMs", targetMs)
         .set(rendition + ".last", newest == null ? last : Math.max(last, msn));
   }
 
