@@ -223,6 +223,9 @@ public final class ChunkTranscoder {
       r.setVideoBitrate(rung.bitrate());
       r.setImageScalingFlags(swscale.SWS_BICUBIC);
       r.setVideoOption("preset", ladder.x264Preset());
+      // Two frame threads per encoder: four rungs encode side by side, so eight frames in flight
+      // keep the cores busy; x264's default (1.5 per core) adds frame-thread overhead and buffers.
+      r.setVideoOption("threads", "2");
       r.setVideoOption("profile", rung.profile());
       r.setVideoOption("maxrate", Integer.toString(rung.maxBitrate()));
       r.setVideoOption("bufsize", Integer.toString(rung.bufferSize()));
