@@ -28,6 +28,25 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now() { date +%s.%N; }
 cpu_s() { # user+system seconds of a process and its children so far
   awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
+threads_snapshot() { # "tid ticks name" for every thread of the server
+  for t in /proc/$server/task/*; do
+    awk -v t="${t##*/}" '{match($0, /\(.*\)/); name=substr($0, RSTART+1, RLENGTH-2);
+      n=split(substr($0, RLENGTH+RSTART+1), f, " "); print t, f[12]+f[13], name}' "$t/stat" 2>/dev/null
+  done; }
+jit_cpu_s() { # CPU seconds of the JIT compiler threads between two snapshots ($1 before, $2 after;
+  # compiler threads that ended in between are not counted, so this is a lower bound)
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
+import sys
+def load(p):
+    d = {}
+    for line in open(p):
+        tid, ticks, name = line.rstrip("\n").split(" ", 2)
+        d[tid] = (int(ticks), name)
+    return d
+a, b, hz = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+print(round(sum(t - a.get(tid, (0, n))[0] for tid, (t, n) in b.items() if "CompilerThre" in n) / hz, 1))
+PY
+}
 cpu_all() { # the server and any extra worker processes
   local t=0 p; for p in "${pids[@]}"; do t=$(python3 -c "print($t + $(cpu_s $p))"); done; echo "$t"; }
 
@@ -69,15 +88,18 @@ upload() {
   url=$(echo "$presign" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
   curl -sf -X PUT --upload-file "$1" "$url" >/dev/null
   curl -sf -X POST -H "Authorization: Bearer $token" $base/api/uploads/$id/complete >/dev/null
-  t0=$(now); c0=$(cpu_all)
+  t0=$(now); c0=$(cpu_all); threads_snapshot >"$tmp/threads0"
 }
 # Polls the video until ready; sets first (hls appeared: the EVENT playlist) and t1. One python
 # process polling every 0.1 s: a curl + two python3 starts per poll took up to a second on the
 # busy box, so "first playable" was measured up to a second late (and the poller took CPU).
+# Once first playable is seen it polls once a second and takes the ready time from the record's
+# updatedAt (the server's clock, same box): polling at 10/s all along cost the server about as
+# much CPU as its embedded Kafka, for the benchmark's own sake.
 await_ready() {
   local times
   times=$(python3 - "$base/api/videos/$id" "$token" <<'PY'
-import json, sys, time, urllib.request
+import datetime, json, sys, time, urllib.request
 url, token = sys.argv[1], sys.argv[2]
 first = None
 while True:
@@ -88,11 +110,12 @@ while True:
     if first is None and v.get("hls"):
         first = now
     if v["status"] == "ready":
-        print(first if first is not None else now, now)
+        ready = datetime.datetime.fromisoformat(v["updatedAt"].replace("Z", "+00:00")).timestamp()
+        print(first if first is not None else ready, ready)
         break
     if v["status"] == "failed":
         sys.exit("failed: " + json.dumps(v))
-    time.sleep(0.1)
+    time.sleep(0.1 if first is None else 1.0)
 PY
   ) || exit 1
   first=${times% *}; t1=${times#* }
@@ -105,8 +128,9 @@ fi
 echo "== reelay (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 upload "$src"; await_ready
-c1=$(cpu_all)
+c1=$(cpu_all); threads_snapshot >"$tmp/threads1"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "of which the JVM's JIT compiler threads (at least): $(jit_cpu_s "$tmp/threads0" "$tmp/threads1") CPU s"
 r_wall=$(python3 -c "print(round($t1-$t0,1))"); r_cpu=$(python3 -c "print(round($c1-$c0,1))")
 r_first=$(python3 -c "print(round($first-$t0,1))")
 echo "upload complete -> ready: ${r_wall} s wall, ${r_cpu} CPU s; first playable (EVENT) ${r_first} s"

@@ -28,7 +28,10 @@ public record TranscodeSettings(
       Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower");
 
   public static TranscodeSettings defaults() {
-    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 2, 1, 3, 4);
+    // 16 s chunks after a one-segment first one: each chunk pays a decoder and four encoders
+    // starting (and their frame threads draining at the end), so fewer, longer chunks cost less
+    // CPU; 60 s still makes five jobs to share between workers.
+    return new TranscodeSettings(LadderConfig.defaults(), 4.0, 4, 1, 3, 4);
   }
 
   /** {@code base} with the keys present in {@code json} replaced. */

@@ -42,12 +42,12 @@ class TranscodePlannerTest {
         List.of("audio", "v00000"),
         p.jobs().stream().map(TranscodeMessages.TranscodeJob::jobId).toList());
     assertEquals(1, p.jobs().get(1).chunk().segmentCount());
-    // 40 s in 4 s segments: a first chunk of 1, then 2 per chunk: 6 chunks; 5 wait with the
-    // thumbnails until the first chunk and the audio are in.
-    assertEquals(6, p.plan().getJsonArray("videoJobs").size());
-    assertEquals(8, p.plan().getJsonArray("jobs").size());
+    // 40 s in 4 s segments: a first chunk of 1, then 4 per chunk: 1 + 4 + 4 + 1 = 4 chunks; 3
+    // wait with the thumbnails until the first chunk and the audio are in.
+    assertEquals(4, p.plan().getJsonArray("videoJobs").size());
+    assertEquals(6, p.plan().getJsonArray("jobs").size());
     assertEquals(
-        List.of("thumbnails", "v00001", "v00002", "v00003", "v00004", "v00005"),
+        List.of("thumbnails", "v00001", "v00002", "v00003"),
         p.plan().getJsonArray("pendingJobs").stream()
             .map(j -> ((JsonObject) j).getString("jobId"))
             .toList());
@@ -55,7 +55,7 @@ class TranscodePlannerTest {
         TranscodeMessages.TranscodeJob.fromJson(
             p.plan().getJsonArray("pendingJobs").getJsonObject(2));
     assertEquals("v00002", third.jobId());
-    assertEquals(360, third.chunk().startFrame()); // segment 3 * 4 s * 30 fps
+    assertEquals(600, third.chunk().startFrame()); // segment 5 * 4 s * 30 fps
     assertEquals(4, third.ladder().rungs().size());
     assertEquals(4.0, third.segmentSeconds(), 1e-9);
   }

@@ -1,5 +1,7 @@
 package io.reelay.transcode.media;
 
+import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
+import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -113,17 +116,13 @@ public final class ChunkTranscoder {
         rotate.setFrameRate(grabber.getFrameRate());
         rotate.start();
       }
-      if (chunk.startFrame() > 0) {
-        // Seek half a frame early: the grabber decodes from the preceding keyframe and drops
-        // earlier frames; we drop the rest by output frame index below.
-        long halfFrameUs = Math.round(500_000.0 * fps.den() / fps.num());
-        grabber.setVideoTimestamp(Math.max(0, usOf(chunk.startFrame(), fps) - halfFrameUs));
-      }
+      Frame first = chunk.startFrame() > 0 ? seekToChunkStart(grabber, chunk) : null;
       Frame frame;
-      while (next < end && (frame = grabber.grabImage()) != null) {
+      while (next < end && (frame = first != null ? first : grabber.grabImage()) != null) {
+        first = null;
         // Constant output rate: a frame owns output slots up to its rounded time; frames that
         // round to an already-filled slot are dropped (120 -> 60), gaps repeat the next frame.
-        long slot = Math.round(frame.timestamp * (double) fps.num() / (fps.den() * 1e6));
+        long slot = slotOf(frame, fps);
         if (slot < next) {
           continue;
         }
@@ -172,6 +171,45 @@ public final class ChunkTranscoder {
     return next - chunk.startFrame();
   }
 
+  /**
+   * Positions the grabber for a chunk that starts at {@code chunk.startFrame()} and returns the
+   * first decoded frame to use, or null when the next {@code grabImage()} gives it.
+   *
+   * <p>Fast path: seek to the last keyframe at or before the chunk's first frame and decode from
+   * there. The grabber's own {@code setVideoTimestamp} aims 0.5 s early, so before every chunk that
+   * starts on a source keyframe (the usual case: segment boundaries on the source's GOP grid) it
+   * decoded a whole source GOP only to drop it. A demuxer that maps the presentation time onto its
+   * decode-time index with a different offset than this keyframe's may land on one just after the
+   * chunk's start; then (and for demuxers that cannot seek) we fall back to the grabber's exact
+   * seek, which flushes the decoder.
+   */
+  private static Frame seekToChunkStart(FFmpegFrameGrabber grabber, ChunkPlan.Chunk chunk)
+      throws FrameGrabber.Exception {
+    Rational fps = chunk.frameRate();
+    long startUs = usOf(chunk.startFrame(), fps);
+    long halfFrameUs = Math.round(500_000.0 * fps.den() / fps.num());
+    int stream = grabber.getVideoStream();
+    AVRational tb = grabber.getFormatContext().streams(stream).time_base();
+    // Frame timestamps are the stream's own (not shifted by its start time), as in the slots.
+    long target =
+        (long) Math.floor((startUs + halfFrameUs - 1) * (double) tb.den() / (tb.num() * 1e6));
+    if (av_seek_frame(grabber.getFormatContext(), stream, target, AVSEEK_FLAG_BACKWARD) >= 0) {
+      Frame first = grabber.grabImage();
+      if (first != null && slotOf(first, fps) <= chunk.startFrame()) {
+        return first;
+      }
+    }
+    // Half a frame early: the grabber decodes from the preceding keyframe and drops earlier
+    // frames; the caller drops the rest by output slot.
+    grabber.setVideoTimestamp(Math.max(0, startUs - halfFrameUs));
+    return null;
+  }
+
+  /** The output frame slot a decoded frame falls in, at the ladder's constant rate. */
+  private static long slotOf(Frame frame, Rational fps) {
+    return Math.round(frame.timestamp * (double) fps.num() / (fps.den() * 1e6));
+  }
+
   private static FFmpegFrameRecorder startRecorder(
       Ladder ladder, Ladder.Rung rung, ChunkPlan.Chunk chunk, Path file)
       throws FrameRecorder.Exception {
@@ -185,6 +223,9 @@ public final class ChunkTranscoder {
       r.setVideoBitrate(rung.bitrate());
       r.setImageScalingFlags(swscale.SWS_BICUBIC);
       r.setVideoOption("preset", ladder.x264Preset());
+      // Two frame threads per encoder: four rungs encode side by side, so eight frames in flight
+      // keep the cores busy; x264's default (1.5 per core) adds frame-thread overhead and buffers.
+      r.setVideoOption("threads", "2");
       r.setVideoOption("profile", rung.profile());
       r.setVideoOption("maxrate", Integer.toString(rung.maxBitrate()));
       r.setVideoOption("bufsize", Integer.toString(rung.bufferSize()));

@@ -1,5 +1,7 @@
 package io.reelay.transcode.media;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
@@ -103,7 +105,7 @@ public final class Thumbnails {
     int perSheet = cfg.columns() * cfg.rows();
     List<Path> sheets = new ArrayList<>();
     StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
-    Map<Clip, FFmpegFrameGrabber> grabbers = new HashMap<>();
+    Map<Clip, TileSource> sources = new HashMap<>();
     try (Java2DFrameConverter conv = new Java2DFrameConverter()) {
       Files.createDirectories(outDir);
       for (int sheetStart = 0; sheetStart < tiles; sheetStart += perSheet) {
@@ -126,10 +128,11 @@ public final class Thumbnails {
                 clip = c;
               }
             }
-            FFmpegFrameGrabber g = grabbers.get(clip);
-            if (g == null) {
-              g = new FFmpegFrameGrabber(clip.file().toFile());
-              grabbers.put(clip, g);
+            TileSource source = sources.get(clip);
+            if (source == null) {
+              FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.file().toFile());
+              source = new TileSource(g, conv);
+              sources.put(clip, source);
               // Let swscale convert straight to the tile size (in coded orientation, SAR
               // applied): much cheaper than full-size RGB frames scaled down in Java2D.
               boolean swap = v.rotation() == 90 || v.rotation() == 270;
@@ -137,11 +140,12 @@ public final class Thumbnails {
               g.setImageHeight(swap ? tw : th);
               g.start();
             }
+            double last = clip.durationSeconds() - 0.1;
             BufferedImage img =
-                grabAt(
-                    g,
-                    conv,
-                    Math.max(0, Math.min(at - clip.startSeconds(), clip.durationSeconds() - 0.1)));
+                source.tile(
+                    start - clip.startSeconds(),
+                    end - clip.startSeconds(),
+                    Math.max(0, Math.min(at - clip.startSeconds(), last)));
             int x = (i % cols) * tw;
             int y = (i / cols) * th;
             if (img != null) {
@@ -178,9 +182,9 @@ public final class Thumbnails {
       throw new MediaException(
           "storyboard for " + lastClip.file().getFileName() + " failed: " + e, e);
     } finally {
-      for (FFmpegFrameGrabber g : grabbers.values()) {
+      for (TileSource source : sources.values()) {
         try {
-          g.close();
+          source.grabber.close();
         } catch (FrameGrabber.Exception e) {
           // closing a decoder we are done with; nothing to recover
         }
@@ -188,14 +192,78 @@ public final class Thumbnails {
     }
   }
 
+  /**
+   * Storyboard tiles from one file, in time order. A tile shows the first keyframe in its span if
+   * there is one, found by reading on through the file and decoding keyframes only; else the frame
+   * at its sample time, found by seeking and decoding from the keyframe before it. With keyframes
+   * at least as frequent as tiles (2 s GOPs, tiles of 2 s and up), that is one decoded frame per
+   * tile instead of up to a GOP per tile, which for a 2 s GOP came to half a decode of the whole
+   * video on top of the chunk jobs' decode.
+   */
+  private static final class TileSource {
+    /** Keyframes closer than this (all-intra sources): reading on would decode most frames. */
+    private static final double MIN_SCANNED_GOP_SECONDS = 0.25;
+
+    private final FFmpegFrameGrabber grabber;
+    private final Java2DFrameConverter conv;
+    private BufferedImage keyframe; // read ahead: the first keyframe not yet used, or null
+    private double keyframeSec;
+    private double lastKeyframeSec = Double.NEGATIVE_INFINITY;
+    private boolean endOfFile;
+    private boolean denseKeyframes;
+
+    TileSource(FFmpegFrameGrabber grabber, Java2DFrameConverter conv) {
+      this.grabber = grabber;
+      this.conv = conv;
+    }
+
+    /** The image for the span [{@code fromSec}, {@code toSec}) sampled at {@code atSec}. */
+    BufferedImage tile(double fromSec, double toSec, double atSec) throws FrameGrabber.Exception {
+      while (!denseKeyframes && !endOfFile && (keyframe == null || keyframeSec < fromSec)) {
+        Frame f = grabber.grabKeyFrame(); // skips other packets without decoding them
+        if (f == null) {
+          endOfFile = true;
+          keyframe = null;
+          break;
+        }
+        double t = (f.timestamp - startUs(grabber)) / 1e6;
+        if (t <= lastKeyframeSec) {
+          continue; // read again after a seek back for a tile without a keyframe
+        }
+        denseKeyframes = t - lastKeyframeSec < MIN_SCANNED_GOP_SECONDS;
+        lastKeyframeSec = t;
+        if (t >= fromSec && !denseKeyframes) {
+          keyframe = copyOf(conv, f);
+          keyframeSec = t;
+        }
+      }
+      if (keyframe != null && keyframeSec >= fromSec && keyframeSec < toSec) {
+        BufferedImage img = keyframe;
+        keyframe = null;
+        return img;
+      }
+      // No keyframe in the span: a keyframe read ahead stays valid for a later tile, and none
+      // lies between this sample time and it, so reading on from here finds the same one.
+      endOfFile = false;
+      return grabAt(grabber, conv, atSec);
+    }
+  }
+
+  /** Frame timestamps are absolute; the grabber's seek times are relative to the file's start. */
+  private static long startUs(FFmpegFrameGrabber g) {
+    long start = g.getFormatContext().start_time();
+    return start == AV_NOPTS_VALUE ? 0 : start; // AV_TIME_BASE is microseconds
+  }
+
   /** Seeks (decoding from the previous keyframe) and returns a copy of the frame image. */
   private static BufferedImage grabAt(FFmpegFrameGrabber g, Java2DFrameConverter conv, double sec)
       throws FrameGrabber.Exception {
     g.setVideoTimestamp(Math.max(0, Math.round(sec * 1e6)));
     Frame f = g.grabImage();
-    if (f == null) {
-      return null;
-    }
+    return f == null ? null : copyOf(conv, f);
+  }
+
+  private static BufferedImage copyOf(Java2DFrameConverter conv, Frame f) {
     BufferedImage src = conv.getBufferedImage(f);
     // The converter reuses its buffer on the next grab, so copy now.
     BufferedImage copy =

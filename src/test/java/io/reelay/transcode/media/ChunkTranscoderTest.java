@@ -211,26 +211,80 @@ class ChunkTranscoderTest {
   @Test
   void chunkSeamsShowTheRightFrames() throws Exception {
     // The 360p rung has the source size, so a frame off by one at a seam would collapse PSNR.
-    Path all = concatRung("360p");
-    Path stats = tmp.resolve("psnr.log");
+    double min = worstFramePsnr(concatRung("360p"), source);
+    assertTrue(min > 25, "worst frame PSNR " + min);
+  }
+
+  @Test
+  void seamsAreExactWhenChunksStartOnSourceKeyframesOrJustBefore() throws Exception {
+    // B-frames (veryfast), so decode times run ahead of presentation times at every keyframe.
+    // A keyframe on every chunk start: each chunk decodes from its own first frame.
+    checkSeams("gop-on-chunks.mp4", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0");
+    // Keyframes one frame after each chunk start: the seek lands on the keyframe of the
+    // previous GOP, and the frames before the chunk start are decoded and dropped.
+    checkSeams("gop-after-chunks.mp4", "-g", "250", "-force_key_frames", "expr:eq(mod(n,50),1)");
+  }
+
+  private static void checkSeams(String name, String... gop) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-preset", "veryfast"));
+    args.addAll(List.of(gop));
+    Path src = Ff.clip(tmp, name, 320, 180, "25", 6, false, args.toArray(String[]::new));
+    OneRung r = oneRung(src, 600, 2.0);
+    assertEquals(3, r.plan().chunks().size());
+    assertEquals(150, r.frames(), name);
+    // A frame off by one scores 22-26 dB against the source here; the encode itself about 40.
+    double min = worstFramePsnr(r.all(), src);
+    System.out.println("MEASURE " + name + " worst frame PSNR " + min);
+    assertTrue(min > 30, name + ": worst frame PSNR " + min);
+  }
+
+  /** A 180p rung of {@code src} in one-segment chunks, each transcoded on its own. */
+  private record OneRung(Ladder ladder, ChunkPlan plan, long frames, Path all) {}
+
+  private static OneRung oneRung(Path src, int kbps, double segmentSeconds) throws Exception {
+    MediaInfo mi = MediaProbe.probe(src);
+    Ladder l = ladder180p(mi, kbps);
+    ChunkPlan p = ChunkPlan.create(mi, l, segmentSeconds, 1);
+    Path o = tmp.resolve("one-rung-" + src.getFileName());
+    long frames = 0;
+    for (ChunkPlan.Chunk c : p.chunks()) {
+      frames += ChunkTranscoder.transcode(src, l, c, o).framesEncoded();
+    }
+    List<Path> segs = new ArrayList<>();
+    for (ChunkPlan.Segment seg : p.segments()) {
+      segs.add(o.resolve("180p").resolve(ChunkTranscoder.segmentName(seg.index())));
+    }
+    return new OneRung(
+        l, p, frames, Ff.concat(o.resolve("all.mp4"), o.resolve("180p/init.mp4"), segs));
+  }
+
+  private static Ladder ladder180p(MediaInfo mi, int kbps) {
+    return LadderPlanner.plan(
+        mi,
+        LadderConfig.defaults()
+            .withPreset("superfast")
+            .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, kbps))));
+  }
+
+  /** The lowest per-frame PSNR of {@code a} against {@code b}, frame by frame from the start. */
+  private static double worstFramePsnr(Path a, Path b) throws Exception {
+    Path stats = tmp.resolve(a.getFileName() + "-psnr.log");
     Ff.ffmpeg(
         "-i",
-        all.toString(),
+        a.toString(),
         "-i",
-        source.toString(),
+        b.toString(),
         "-lavfi",
         "[0:v]setpts=PTS-STARTPTS[a];[1:v]setpts=PTS-STARTPTS[b];[a][b]psnr=stats_file="
             + stats.toString().replace(":", "\\:"),
         "-f",
         "null",
         "-");
-    double min =
-        Files.readAllLines(stats).stream()
-            .map(l -> l.replaceAll(".*psnr_avg:([0-9.inf]+).*", "$1"))
-            .mapToDouble(v -> v.startsWith("inf") ? 99 : Double.parseDouble(v))
-            .min()
-            .orElseThrow();
-    assertTrue(min > 25, "worst frame PSNR " + min);
+    return Files.readAllLines(stats).stream()
+        .map(x -> x.replaceAll(".*psnr_avg:([0-9.inf]+).*", "$1"))
+        .mapToDouble(v -> v.startsWith("inf") ? 99 : Double.parseDouble(v))
+        .min()
+        .orElseThrow();
   }
 
   @Test
@@ -239,12 +293,7 @@ class ChunkTranscoderTest {
     Path rot = tmp.resolve("rot.mp4");
     Ff.ffmpeg("-display_rotation", "90", "-i", src.toString(), "-c", "copy", rot.toString());
     MediaInfo ri = MediaProbe.probe(rot);
-    Ladder rl =
-        LadderPlanner.plan(
-            ri,
-            LadderConfig.defaults()
-                .withPreset("superfast")
-                .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, 300))));
+    Ladder rl = ladder180p(ri, 300);
     ChunkPlan rp = ChunkPlan.create(ri, rl, 2.0, 1);
     Path rout = tmp.resolve("rot-out");
     ChunkTranscoder.ChunkResult r = ChunkTranscoder.transcode(rot, rl, rp.chunks().get(0), rout);
@@ -304,27 +353,11 @@ class ChunkTranscoderTest {
 
   private static void checkSmallRateCase(Path src, Rational expectedFps, int expectedFrames)
       throws Exception {
-    MediaInfo mi = MediaProbe.probe(src);
-    Ladder l =
-        LadderPlanner.plan(
-            mi,
-            LadderConfig.defaults()
-                .withPreset("superfast")
-                .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, 300))));
-    assertEquals(expectedFps, l.frameRate());
-    ChunkPlan p = ChunkPlan.create(mi, l, 1.0, 1);
-    assertEquals(2, p.chunks().size());
-    Path o = tmp.resolve("rate-" + src.getFileName());
-    long frames = 0;
-    for (ChunkPlan.Chunk c : p.chunks()) {
-      frames += ChunkTranscoder.transcode(src, l, c, o).framesEncoded();
-    }
-    assertEquals(expectedFrames, frames);
-    List<Path> segs = new ArrayList<>();
-    for (ChunkPlan.Segment s : p.segments()) {
-      segs.add(o.resolve("180p").resolve(ChunkTranscoder.segmentName(s.index())));
-    }
-    Path all = Ff.concat(o.resolve("all.mp4"), o.resolve("180p/init.mp4"), segs);
+    OneRung r = oneRung(src, 300, 1.0);
+    assertEquals(expectedFps, r.ladder().frameRate());
+    assertEquals(2, r.plan().chunks().size());
+    assertEquals(expectedFrames, r.frames());
+    Path all = r.all();
     Ff.ffmpeg("-xerror", "-i", all.toString(), "-f", "null", "-");
     double[] pts =
         Ff.ffprobe(
