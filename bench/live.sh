@@ -3,10 +3,11 @@
 #
 #   bench/live.sh [SECONDS=40]
 #
-# 1. live_latency.py (shared harness) against Reelay's LL-HLS and nginx-rtmp's HLS: when each
-#    segment (and, for Reelay, each part) is listed after its last frame was pushed. Meanwhile
-#    hls.js in headless Chromium plays each and reports hls.latency (Reelay: low-latency mode
-#    with hls.js defaults, then with catch-up maxLiveSyncPlaybackRate=1.5).
+# 1a. live_latency.py (shared harness) against Reelay's LL-HLS and nginx-rtmp's HLS, taking turns
+#    (LISTING_ROUNDS, default 3): when each segment (and, for Reelay, each part) is listed after
+#    its last frame was pushed.
+# 1b. hls.js in headless Chromium plays each and reports hls.latency (Reelay: low-latency mode
+#    with hls.js defaults, then with catch-up maxLiveSyncPlaybackRate=1.5 as the web app plays).
 # 2. CPU of the server processes per 720p30 passthrough stream (-c copy publisher), both servers.
 # 3. How many concurrent 720p30 passthrough publishers Reelay carries on this machine.
 # Needs: java 17, python3, node + npm, /usr/bin/chromium, nginx + libnginx-mod-rtmp (apt-get).
@@ -27,6 +28,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -z "${SHM:-}" ] || rm -rf "$SHM"
 }
 trap cleanup EXIT
 
@@ -62,7 +64,15 @@ new_stream() {
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 # --- nginx-rtmp, the reference
-NGX="$WORK/nginx"; mkdir -p "$NGX/logs" "$NGX/hls" "$NGX/www"; chmod 777 "$NGX/hls"
+NGX="$WORK/nginx"; mkdir -p "$NGX/logs" "$NGX/www"
+# nginx-rtmp writes every fragment and playlist to disk as it goes: on tmpfs when there is one, so
+# its listing is not held up by other disk traffic on the box (Reelay's window is in Redis, in memory)
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  SHM=$(mktemp -d /dev/shm/reelay-live-bench.XXXXXX); ln -s "$SHM" "$NGX/hls"
+else
+  mkdir -p "$NGX/hls"
+fi
+chmod 777 "$NGX/hls/"
 # the anchor's fixed ports may be taken on a shared machine: same config on free ports
 sed -e "s#NGX_PREFIX#$NGX#g" -e "s#127.0.0.1:18080#127.0.0.1:$NGX_HTTP#" \
   -e "s#127.0.0.1:19350#127.0.0.1:$NGX_RTMP#" \
@@ -73,29 +83,49 @@ nginx -p "$NGX" -c "$NGX/nginx.conf"
 SECTIONS=${LIVE_BENCH_SECTIONS:-1 2 3}
 if [[ " $SECTIONS " == *" 1 "* ]]; then
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; other work on the box skews every figure)"
-echo "== 1. publish-to-playlist latency (live_latency.py, 720p30, GOP 2 s, ${SECS} s) + hls.js"
+ROUNDS=${LISTING_ROUNDS:-3}
+echo "== 1a. publish-to-playlist latency (live_latency.py, 720p30, GOP 2 s, ${SECS} s), $ROUNDS rounds"
+# The two servers take turns on the same feed, with nothing else of the benchmark running: a
+# listing delay is the server's own. Beside each run, one more poller reads the server's playlist
+# every 20 ms (for Reelay it also reports each part's delay on its PDT timeline), the same load on
+# both.
+for r in $(seq 1 "$ROUNDS"); do
+  S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
+  python3 bench/live_load.py parts "http://127.0.0.1:$HTTP/live/$ID/source/index.m3u8" \
+    $((SECS - 4)) > "$WORK/parts-reelay-$r.txt" 2>&1 &
+  PARTS=$!
+  echo "-- round $r, reelay (load $(cut -d' ' -f1 /proc/loadavg))"
+  python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$RTMP/live/$KEY" \
+    "http://127.0.0.1:$HTTP/live/$ID/master.m3u8" "$SECS" 60 1280x720
+  wait $PARTS || true
+  echo "part listed minus its end on the PDT timeline (anchored at first-frame arrival): $(cat "$WORK/parts-reelay-$r.txt")"
+  python3 bench/live_load.py parts "http://127.0.0.1:$NGX_HTTP/hls/bench$r.m3u8" \
+    $((SECS - 4)) > /dev/null 2>&1 &
+  PARTS=$!
+  echo "-- round $r, nginx-rtmp (load $(cut -d' ' -f1 /proc/loadavg))"
+  python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$NGX_RTMP/live/bench$r" \
+    "http://127.0.0.1:$NGX_HTTP/hls/bench$r.m3u8" "$SECS" 60 1280x720
+  wait $PARTS || true
+done
+
+echo "== 1b. hls.js live latency (hls.latency, headless Chromium, median of the last 7 s of 14)"
+# Each player gets a feed of its own (live_latency.py publishing; its figures are not the point
+# here, as Chromium decoding 720p shares the two cores with the server).
+play_on() { # NAME RTMP_URL MASTER_URL [hls.js config]
+  ( sleep 8; $PLAY "$3" 14 ${4:+"$4"} > "$WORK/hlsjs-$1.json" 2>&1 || true ) &
+  local player=$!
+  python3 "$SHARED/live_latency.py" "$2" "$3" 26 60 1280x720 > /dev/null 2>&1 || true
+  wait $player || true
+}
 S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
-MASTER="http://127.0.0.1:$HTTP/live/$ID/master.m3u8"
-( sleep 8; $PLAY "$MASTER" 14 > "$WORK/hlsjs-reelay.json" 2>&1 || true
-  $PLAY "$MASTER" 14 '{"maxLiveSyncPlaybackRate":1.5}' > "$WORK/hlsjs-reelay-catchup.json" 2>&1 || true ) &
-PLAYER=$!
-python3 bench/live_load.py parts "http://127.0.0.1:$HTTP/live/$ID/source/index.m3u8" \
-  $((SECS - 4)) > "$WORK/parts-reelay.txt" 2>&1 &
-PARTS=$!
-echo "-- reelay"
-python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$RTMP/live/$KEY" "$MASTER" "$SECS" 60 1280x720
-wait $PLAYER || true
-wait $PARTS || true
-echo "part listed minus its end on the PDT timeline (anchored at first-frame arrival): $(cat "$WORK/parts-reelay.txt")"
+play_on reelay "rtmp://127.0.0.1:$RTMP/live/$KEY" "http://127.0.0.1:$HTTP/live/$ID/master.m3u8"
+S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
+# the web app's live player: low-latency mode with catch-up (src/main/web/src/player.js)
+play_on reelay-catchup "rtmp://127.0.0.1:$RTMP/live/$KEY" \
+  "http://127.0.0.1:$HTTP/live/$ID/master.m3u8" '{"maxLiveSyncPlaybackRate":1.5}'
+play_on nginx "rtmp://127.0.0.1:$NGX_RTMP/live/player" "http://127.0.0.1:$NGX_HTTP/hls/player.m3u8"
 echo "hls.js reelay (lowLatencyMode, defaults):  $(tail -1 "$WORK/hlsjs-reelay.json")"
 echo "hls.js reelay (lowLatencyMode, catch-up):  $(tail -1 "$WORK/hlsjs-reelay-catchup.json")"
-
-echo "-- nginx-rtmp"
-( sleep 8; $PLAY "http://127.0.0.1:$NGX_HTTP/hls/bench.m3u8" 14 > "$WORK/hlsjs-nginx.json" 2>&1 || true ) &
-PLAYER=$!
-python3 "$SHARED/live_latency.py" "rtmp://127.0.0.1:$NGX_RTMP/live/bench" \
-  "http://127.0.0.1:$NGX_HTTP/hls/bench.m3u8" "$SECS" 60 1280x720
-wait $PLAYER || true
 echo "hls.js nginx (same harness):               $(tail -1 "$WORK/hlsjs-nginx.json")"
 
 fi
