@@ -121,10 +121,8 @@ final class KernelJoinBlobStore extends ForwardingBlobStore {
             stub.setLength(written);
           }
         } else {
-          try (FileChannel out =
-              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            written = PartAssembly.copy(in, out, 0, length);
-          }
+          Files.createFile(tmp);
+          written = DirectPartWrite.copy(in, tmp, 0, length);
         }
       }
       if (written != length) {

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,9 +143,7 @@ final class PartAssembly {
 
   static long writeInto(Path container, String uploadId, InputStream in, long offset, long length)
       throws IOException {
-    try (FileChannel out = FileChannel.open(file(container, uploadId), StandardOpenOption.WRITE)) {
-      return copy(in, out, offset, length);
-    }
+    return DirectPartWrite.copy(in, file(container, uploadId), offset, length);
   }
 
   /** Marks a part file as a stand-in for the part's bytes at {@code offset} in the assembly. */
