@@ -180,7 +180,10 @@ final class UploadHarness implements AutoCloseable {
             "Content-Length",
             String.valueOf(total))
         .forEach(options::putHeader);
-    HttpClientRequest req = http.request(options).await(10, TimeUnit.SECONDS);
+    // A client of its own (closed with Vert.x): tests reset or abandon this request, and its
+    // connection must not go back into the pool the other requests share.
+    HttpClient own = vertx.createHttpClient();
+    HttpClientRequest req = own.request(options).await(10, TimeUnit.SECONDS);
     req.write(Buffer.buffer(first)).await(10, TimeUnit.SECONDS);
     return req;
   }
