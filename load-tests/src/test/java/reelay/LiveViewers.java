@@ -34,6 +34,8 @@ public class LiveViewers extends Simulation {
   private static final Pattern URI_LINE = Pattern.compile("(?m)^([^#\\s]\\S*)\\s*$");
   private static final Pattern MEDIA_SEQUENCE = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)");
   private static final Pattern TARGET_DURATION = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)");
+  /** Reload interval for a playlist that could not be read or names no target duration. */
+  private static final long FALLBACK_TARGET_MS = 1000;
   private static final Pattern MAP = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
   private static final Pattern AUDIO =
       Pattern.compile("(?m)^#EXT-X-MEDIA:TYPE=AUDIO,.*URI=\"([^\"]+)\"");
@@ -160,10 +162,10 @@ public class LiveViewers extends Simulation {
       return session
           .set(rendition + ".fresh", List.of())
           .set(rendition + ".changed", false)
-          .set(rendition + ".targetMs", 1000L);
+          .set(rendition + ".targetMs", FALLBACK_TARGET_MS);
     }
     Matcher target = TARGET_DURATION.matcher(body);
-    long targetMs = target.find() ? Long.parseLong(target.group(1)) * 1000 : 1000L;
+    long targetMs = target.find() ? Long.parseLong(target.group(1)) * 1000 : FALLBACK_TARGET_MS;
     Matcher sequence = MEDIA_SEQUENCE.matcher(body);
     long msn = (sequence.find() ? Long.parseLong(sequence.group(1)) : 0) - 1;
     List<String> fresh = new ArrayList<>();

@@ -100,11 +100,10 @@ final class LiveLifecycle {
   }
 
   private Future<LivePublish> start(String id, String token) {
-    // The publisher waits for NetStream.Publish.Start before it sends media, so every round trip
-    // here delays the stream's start: the three reads/writes below do not depend on each other and
-    // go out together.
-    // The previous publisher released the lock only after its window was flushed, so the state
-    // read here is complete: a reconnect continues its numbering.
+    // The publisher sends no media before NetStream.Publish.Start, so every round trip here delays
+    // the stream's start: these three do not depend on each other and go out together. The
+    // previous publisher released the lock only after its window was flushed, so the state read
+    // here is complete: a reconnect continues its numbering.
     Future<LiveState> previous =
         redis
             .send(Request.cmd(Command.GET).arg(LiveKeys.state(id)))
