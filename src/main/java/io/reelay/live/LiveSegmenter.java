@@ -51,6 +51,15 @@ public final class LiveSegmenter {
   static final int AUDIO_TRACK_ID = 2;
   private static final int AAC_FRAME = 1024;
 
+  /**
+   * RTMP timestamps are whole milliseconds, so 30 fps frames last 33 or 34 ms. A part is cut when
+   * the next frame would take it past the part target; estimating that frame from a 34 ms
+   * predecessor would cut every first part one frame early and leave a one-frame part at the end of
+   * each segment (an extra request per segment for every viewer). Parts may exceed the target by
+   * this much; the advertised PART-TARGET has a larger margin.
+   */
+  private static final long TIMESTAMP_SLACK_MS = 1;
+
   private final Output output;
   private final long segmentTargetMs;
   private final long partTargetMs;
@@ -255,7 +264,8 @@ public final class LiveSegmenter {
             closeSegment(ms);
           }
         }
-      } else if (!part.isEmpty() && ms + durationMs - partStartMs > partTargetMs) {
+      } else if (!part.isEmpty()
+          && ms + durationMs - partStartMs > partTargetMs + TIMESTAMP_SLACK_MS) {
         boolean segmentFull = track == Track.AUDIO && ms - segmentStartMs >= segmentTargetMs;
         closePart(ms, segmentFull);
       }

@@ -88,7 +88,7 @@ class LiveSegmenterTest {
     assertEquals(8, segs.get(1).msn());
     assertEquals(2.0, segs.get(0).duration(), 0.001);
     for (LiveSegmenter.PartInfo p : out.parts.get(LiveSegmenter.Track.VIDEO)) {
-      assertTrue(p.duration() <= 0.5 + 1e-9, "part within target: " + p);
+      assertTrue(p.duration() <= 0.501 + 1e-9, "part within target (+1 ms timestamp slack): " + p);
       if (p.index() == 0) {
         assertTrue(p.independent(), "first part of a segment starts with an IDR: " + p);
       }
@@ -213,5 +213,28 @@ class LiveSegmenterTest {
     List<LiveSegmenter.PartInfo> parts = out.parts.get(LiveSegmenter.Track.VIDEO);
     assertEquals(1, parts.size(), "the part left when its successor's first frame arrived");
     assertEquals(0.4, parts.get(0).duration(), 1e-9);
+  }
+
+  @Test
+  @DisplayName("30 fps millisecond timestamps fill 2 s segments with five whole 0.4 s parts")
+  void millisecondJitterDoesNotLeaveOneFrameParts() {
+    Collected out = new Collected();
+    LiveSegmenter seg = new LiveSegmenter(out, 2000, 400, 0, true, false);
+    TestMedia.Stream v = source.video();
+    seg.videoConfig(v.extradata(), v.width(), v.height());
+    // as FFmpeg's FLV muxer stamps 30 fps: 0, 33, 67, 100, ... (durations 33 or 34 ms)
+    for (int i = 0; i <= 180; i++) {
+      boolean key = i % 60 == 0;
+      seg.video(
+          Math.round(i * 1000 / 30.0), 0, key, new byte[] {0, 0, 0, 1, (byte) (key ? 0x65 : 0x41)});
+    }
+    List<LiveSegmenter.SegmentInfo> segs = out.segments.get(LiveSegmenter.Track.VIDEO);
+    assertEquals(3, segs.size(), segs.toString());
+    for (LiveSegmenter.SegmentInfo s : segs) {
+      assertEquals(5, s.parts(), "five parts in " + s);
+    }
+    for (LiveSegmenter.PartInfo p : out.parts.get(LiveSegmenter.Track.VIDEO)) {
+      assertEquals(0.4, p.duration(), 0.0015, "twelve frames in " + p);
+    }
   }
 }
