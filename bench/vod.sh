@@ -12,6 +12,8 @@
 #   REELAY_JAVA_OPTS: extra JVM flags for the server (e.g. a JFR recording for a profile).
 #   RUNS=2 transcodes the 60 s source twice on the same server and reports both against the
 #   reference (the second: a server that has transcoded this video once).
+#   PERF_STAT=1 counts page faults, context switches and migrations (perf stat) of the server in
+#   the measured window and of the reference.
 #   CPU_TRACE=1 samples the server's CPU once a second during the measured transcode and prints
 #   the per-second figures (cores busy), to show idle gaps between jobs.
 # needs: ffmpeg, curl, python3, /usr/bin/time (Debian: ffmpeg curl python3 time)
@@ -146,7 +148,10 @@ measure() {
   echo "== reelay, 60 s source, transcode $1 of $runs (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   upload "$src"
-  local s0 tracer=; s0=$(sys_s $server)
+  local s0 tracer= perf=; s0=$(sys_s $server)
+  if [ "${PERF_STAT:-0}" = 1 ]; then
+    perf stat -x, -e "$perf_events" -p "$server" -o "$tmp/perf.server" & perf=$!
+  fi
   if [ "${CPU_TRACE:-0}" = 1 ]; then
     (hz=$(getconf CLK_TCK); prev=$(awk '{print $14+$15}' /proc/$server/stat)
      while sleep 1; do cur=$(awk '{print $14+$15}' /proc/$server/stat 2>/dev/null) || break
@@ -155,6 +160,10 @@ measure() {
     tracer=$!
   fi
   await_ready
+  if [ -n "$perf" ]; then
+    kill -INT "$perf"; wait "$perf" || true
+    echo "perf stat of the server: $(grep -v '^#' "$tmp/perf.server" | awk -F, 'NF>2{printf "%s %s, ", $3, $1}')"
+  fi
   if [ -n "$tracer" ]; then
     kill "$tracer" 2>/dev/null || true; wait "$tracer" 2>/dev/null || true
     echo "server CPU per second (s since upload complete:cores busy): $(paste -sd' ' "$tmp/cputrace")"
@@ -171,6 +180,7 @@ measure() {
 # RUNS=2 transcodes the 60 s source twice on the same server: the second figure is a server that
 # has already transcoded this video once (its JIT has compiled the embedded services' hot paths).
 runs=${RUNS:-1}
+perf_events=page-faults,context-switches,cpu-migrations
 results=()
 for run in $(seq 1 "$runs"); do
   measure "$run"; results+=("$r_wall $r_cpu $r_first")
@@ -178,7 +188,13 @@ done
 
 echo "== reference (ladder_ffmpeg.sh)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+if [ "${PERF_STAT:-0}" = 1 ]; then
+  /usr/bin/time -v perf stat -x, -e "$perf_events" -o "$tmp/perf.ref" \
+    "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+  echo "perf stat of the reference: $(grep -v '^#' "$tmp/perf.ref" | awk -F, 'NF>2{printf "%s %s, ", $3, $1}')"
+else
+  /usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 f_wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/time.txt")
 f_cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$tmp/time.txt")
