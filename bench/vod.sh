@@ -9,6 +9,13 @@
 # usage: bench/vod.sh [EXTRA_WORKERS=0]     (build first: mvn -B package -DskipTests)
 #   WARMUP=1 first transcodes the 10 s 720p clip (not measured), so the measured run sees a server
 #   whose JIT has compiled the pipeline, as a running server would; WARMUP=0 measures a cold JVM.
+#   REELAY_JAVA_OPTS: extra JVM flags for the server (e.g. a JFR recording for a profile).
+#   RUNS=2 transcodes the 60 s source twice on the same server and reports both against the
+#   reference (the second: a server that has transcoded this video once).
+#   PERF_STAT=1 counts page faults, context switches and migrations (perf stat) of the server in
+#   the measured window and of the reference.
+#   CPU_TRACE=1 samples the server's CPU once a second during the measured transcode and prints
+#   the per-second figures (cores busy), to show idle gaps between jobs.
 # needs: ffmpeg, curl, python3, /usr/bin/time (Debian: ffmpeg curl python3 time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,10 +40,11 @@ threads_snapshot() { # "tid ticks name" for every thread of the server
     awk -v t="${t##*/}" '{match($0, /\(.*\)/); name=substr($0, RSTART+1, RLENGTH-2);
       n=split(substr($0, RLENGTH+RSTART+1), f, " "); print t, f[12]+f[13], name}' "$t/stat" 2>/dev/null
   done; }
-jit_cpu_s() { # CPU seconds of the JIT compiler threads between two snapshots ($1 before, $2 after;
-  # compiler threads that ended in between are not counted, so this is a lower bound)
+thread_cpu() { # between two snapshots ($1 before, $2 after): the JIT compiler threads' CPU seconds,
+  # then CPU seconds per thread name (digits dropped), top 12. Threads that ended in between are
+  # not counted (x264 and decoder threads end with each chunk), so both are lower bounds.
   python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
-import sys
+import re, sys
 def load(p):
     d = {}
     for line in open(p):
@@ -44,9 +52,19 @@ def load(p):
         d[tid] = (int(ticks), name)
     return d
 a, b, hz = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-print(round(sum(t - a.get(tid, (0, n))[0] for tid, (t, n) in b.items() if "CompilerThre" in n) / hz, 1))
+groups = {}
+for tid, (t, n) in b.items():
+    g = re.sub(r"[0-9]+", "#", n)
+    groups[g] = groups.get(g, 0) + t - a.get(tid, (0, n))[0]
+jit = sum(v for g, v in groups.items() if "CompilerThre" in g)
+print(f"of which the JVM's JIT compiler threads (at least): {jit / hz:.1f} CPU s")
+top = sorted(groups.items(), key=lambda kv: -kv[1])[:12]
+print("live threads' CPU s in the window, by name: "
+      + ", ".join(f"{g} {v / hz:.1f}" for g, v in top if v > 0))
 PY
 }
+sys_s() { # system seconds of a process (not its children)
+  awk -v hz="$(getconf CLK_TCK)" '{print $15/hz}' "/proc/$1/stat"; }
 cpu_all() { # the server and any extra worker processes
   local t=0 p; for p in "${pids[@]}"; do t=$(python3 -c "print($t + $(cpu_s $p))"); done; echo "$t"; }
 
@@ -61,7 +79,7 @@ token=bench-token
 REELAY_DATA_DIR="$tmp/data" REELAY_HTTP_PORT=$port REELAY_RTMP_PORT=$(free_port) \
   REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$token \
   REELAY_TRANSCODE_DISPATCH_CONFIG="$ladder" \
-  java -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+  java ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 server=$!; pids+=($server)
 base=http://127.0.0.1:$port
 until [ "$(curl -s -o /dev/null -w '%{http_code}' $base/health || true)" = 200 ]; do sleep 0.2; done
@@ -125,25 +143,68 @@ if [ "${WARMUP:-1}" = 1 ]; then
   echo "== warm-up (not measured): $(basename "$tmp/media/src720p10s.mp4")"
   upload "$tmp/media/src720p10s.mp4"; await_ready
 fi
-echo "== reelay (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-upload "$src"; await_ready
-c1=$(cpu_all); threads_snapshot >"$tmp/threads1"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "of which the JVM's JIT compiler threads (at least): $(jit_cpu_s "$tmp/threads0" "$tmp/threads1") CPU s"
-r_wall=$(python3 -c "print(round($t1-$t0,1))"); r_cpu=$(python3 -c "print(round($c1-$c0,1))")
-r_first=$(python3 -c "print(round($first-$t0,1))")
-echo "upload complete -> ready: ${r_wall} s wall, ${r_cpu} CPU s; first playable (EVENT) ${r_first} s"
+# One measured transcode of the 60 s source: sets r_wall, r_cpu, r_sys, r_first.
+measure() {
+  echo "== reelay, 60 s source, transcode $1 of $runs (worker instances: ${REELAY_TRANSCODE_WORKER_INSTANCES:-1}, extra worker processes: $extra)"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  upload "$src"
+  local s0 tracer= perf=; s0=$(sys_s $server)
+  if [ "${PERF_STAT:-0}" = 1 ]; then
+    perf stat -x, -e "$perf_events" -p "$server" -o "$tmp/perf.server" & perf=$!
+  fi
+  if [ "${CPU_TRACE:-0}" = 1 ]; then
+    (hz=$(getconf CLK_TCK); prev=$(awk '{print $14+$15}' /proc/$server/stat)
+     while sleep 1; do cur=$(awk '{print $14+$15}' /proc/$server/stat 2>/dev/null) || break
+       awk -v t="$(now)" -v t0="$t0" -v d=$((cur-prev)) -v hz="$hz" 'BEGIN{printf "%d:%.2f\n", t-t0, d/hz}'
+       prev=$cur; done) >"$tmp/cputrace" &
+    tracer=$!
+  fi
+  await_ready
+  if [ -n "$perf" ]; then
+    kill -INT "$perf"; wait "$perf" || true
+    echo "perf stat of the server: $(grep -v '^#' "$tmp/perf.server" | awk -F, 'NF>2{printf "%s %s, ", $3, $1}')"
+  fi
+  if [ -n "$tracer" ]; then
+    kill "$tracer" 2>/dev/null || true; wait "$tracer" 2>/dev/null || true
+    echo "server CPU per second (s since upload complete:cores busy): $(paste -sd' ' "$tmp/cputrace")"
+  fi
+  echo "measured window (epoch s): $t0 .. $t1"
+  c1=$(cpu_all); threads_snapshot >"$tmp/threads1"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  thread_cpu "$tmp/threads0" "$tmp/threads1"
+  r_wall=$(python3 -c "print(round($t1-$t0,1))"); r_cpu=$(python3 -c "print(round($c1-$c0,1))")
+  r_sys=$(python3 -c "print(round($(sys_s $server)-$s0,1))")
+  r_first=$(python3 -c "print(round($first-$t0,1))")
+  echo "upload complete -> ready: ${r_wall} s wall, ${r_cpu} CPU s (server: ${r_sys} s of it system); first playable (EVENT) ${r_first} s"
+}
+# RUNS=2 transcodes the 60 s source twice on the same server: the second figure is a server that
+# has already transcoded this video once (its JIT has compiled the embedded services' hot paths).
+runs=${RUNS:-1}
+perf_events=page-faults,context-switches,cpu-migrations
+results=()
+for run in $(seq 1 "$runs"); do
+  measure "$run"; results+=("$r_wall $r_cpu $r_first")
+done
 
 echo "== reference (ladder_ffmpeg.sh)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+if [ "${PERF_STAT:-0}" = 1 ]; then
+  /usr/bin/time -v perf stat -x, -e "$perf_events" -o "$tmp/perf.ref" \
+    "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+  echo "perf stat of the reference: $(grep -v '^#' "$tmp/perf.ref" | awk -F, 'NF>2{printf "%s %s, ", $3, $1}')"
+else
+  /usr/bin/time -v "$shared/ladder_ffmpeg.sh" "$src" "$tmp/ref" 2>"$tmp/time.txt"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 f_wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tmp/time.txt")
 f_cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$tmp/time.txt")
+f_sys=$(awk -F': ' '/System time/{print $2}' "$tmp/time.txt")
 f_rss=$(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$tmp/time.txt")
-echo "reference: ${f_wall} s wall, ${f_cpu} CPU s, ${f_rss} MB RSS"
-echo "ratio reelay/reference: wall $(python3 -c "print(round($r_wall/$f_wall,2))"), CPU $(python3 -c "print(round($r_cpu/$f_cpu,2))")"
+echo "reference: ${f_wall} s wall, ${f_cpu} CPU s (${f_sys} s system), ${f_rss} MB RSS"
+for run in $(seq 1 "$runs"); do
+  read -r w c fp <<<"${results[$((run-1))]}"
+  echo "ratio reelay/reference, transcode $run: wall $(python3 -c "print(round($w/$f_wall,2))"), CPU $(python3 -c "print(round($c/$f_cpu,2))") (reelay $w s / $c CPU s, first playable $fp s)"
+done
 
 echo "== SSIM vs source (first 20 s)"
 ssim() { # $1 rendition input, $2 height

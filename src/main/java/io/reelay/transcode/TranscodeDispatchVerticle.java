@@ -115,6 +115,7 @@ public final class TranscodeDispatchVerticle extends VerticleBase {
         List.of(
             Topics.VIDEO_UPLOADED,
             Topics.CHUNK_JOBS,
+            Topics.AUDIO_JOBS,
             Topics.LIVE_CHUNK_JOBS,
             Topics.CHUNK_DONE,
             Topics.VIDEO_READY,

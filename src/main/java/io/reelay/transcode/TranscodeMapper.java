@@ -1,6 +1,5 @@
 package io.reelay.transcode;
 
-import io.reelay.bus.Topics;
 import io.reelay.transcode.TranscodeMessages.TranscodeJob;
 import io.reelay.transcode.TranscodeMessages.VideoUploaded;
 import io.reelay.transcode.media.MediaException;
@@ -116,8 +115,7 @@ final class TranscodeMapper {
     for (TranscodeJob job : jobs) {
       sent.add(
           producer.send(
-              KafkaProducerRecord.create(
-                  Topics.CHUNK_JOBS, job.kafkaKey(), job.toJson().encode())));
+              KafkaProducerRecord.create(job.topic(), job.kafkaKey(), job.toJson().encode())));
     }
     return Future.all(sent).mapEmpty();
   }

@@ -1,5 +1,6 @@
 package io.reelay.transcode;
 
+import io.reelay.bus.Topics;
 import io.reelay.transcode.media.ChunkPlan;
 import io.reelay.transcode.media.Ladder;
 import io.reelay.transcode.media.Rational;
@@ -68,6 +69,14 @@ public final class TranscodeMessages {
 
     public String kafkaKey() {
       return videoId + ":" + jobId;
+    }
+
+    /**
+     * The audio job has a topic of its own: a worker takes it beside the chunk it is encoding
+     * (audio is mostly I/O), so the first playable does not wait for chunk 0 and audio in turn.
+     */
+    public String topic() {
+      return kind == JobKind.AUDIO ? Topics.AUDIO_JOBS : Topics.CHUNK_JOBS;
     }
 
     public JsonObject toJson() {

@@ -119,12 +119,10 @@ final class TranscodeReducer {
         continue;
       }
       room -= video ? 1 : 0;
+      TranscodeMessages.TranscodeJob parsed = TranscodeMessages.TranscodeJob.fromJson(job);
       sent.add(
           producer.send(
-              KafkaProducerRecord.create(
-                  Topics.CHUNK_JOBS,
-                  TranscodeMessages.TranscodeJob.fromJson(job).kafkaKey(),
-                  job.encode())));
+              KafkaProducerRecord.create(parsed.topic(), parsed.kafkaKey(), job.encode())));
     }
     if (sent.isEmpty()) {
       return Future.succeededFuture();

@@ -19,16 +19,20 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes transcode jobs from {@code chunk-jobs} (one consumer group: any free worker takes the next
- * job), runs each on this verticle's worker pool (deployed with the WORKER threading model, so
- * FFmpeg never blocks an event loop), reports to {@code chunk-done} and only then commits the
- * offset. A worker that dies mid-job never commits, so the job is redelivered to another one.
+ * Takes transcode jobs from {@code chunk-jobs} and {@code audio-jobs} (one consumer group per
+ * topic: any free worker takes the next job; one of each at a time, so a video's audio runs beside
+ * its first chunk), runs each on this verticle's worker pool (deployed with the WORKER threading
+ * model, so FFmpeg never blocks an event loop), reports to {@code chunk-done} and only then commits
+ * the offset. A worker that dies mid-job never commits, so the job is redelivered to another one.
  *
  * <p>Attempts are counted in Redis before a job starts. A job that fails is re-queued until it has
  * used {@code maxAttempts}; a job that kills its worker is redelivered and counted the same way.
@@ -41,8 +45,10 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   static final String GROUP = "reelay-transcode-workers";
 
   static final String LIVE_GROUP = "reelay-live-transcode-workers";
+  static final String AUDIO_GROUP = "reelay-audio-transcode-workers";
 
   private SequentialConsumer consumer;
+  private SequentialConsumer audioConsumer;
   private SequentialConsumer liveConsumer;
   private LiveRungWorker live;
   private KafkaProducer<String, String> producer;
@@ -50,7 +56,8 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   private VodState state;
   private JobRunner runner;
   private final AtomicLong jobsDone = new AtomicLong();
-  private volatile String current;
+  // Jobs running now: a chunk, and beside it at most one audio job.
+  private final Set<String> current = ConcurrentHashMap.newKeySet();
 
   @Override
   public Future<?> start() {
@@ -94,10 +101,21 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
         .compose(
             c -> {
               consumer = c;
+              // Audio jobs too: a worker runs one beside its chunk (audio is mostly I/O, a copy or
+              // AAC), so a video's first chunk and its audio finish together.
+              return SequentialConsumer.start(
+                  vertx,
+                  inGroup(consumerConfig, AUDIO_GROUP),
+                  Topics.AUDIO_JOBS,
+                  "audio-transcode-worker",
+                  this::handle);
+            })
+        .compose(
+            c -> {
+              audioConsumer = c;
               // Live jobs have their own topic and consumer group: a VOD backlog never delays
               // them, and a live job never waits behind a minutes-long VOD chunk.
-              Map<String, String> liveConfig = new java.util.HashMap<>(consumerConfig);
-              liveConfig.put("group.id", LIVE_GROUP);
+              Map<String, String> liveConfig = inGroup(consumerConfig, LIVE_GROUP);
               liveConfig.put("max.poll.interval.ms", "60000");
               return SequentialConsumer.start(
                   vertx, liveConfig, Topics.LIVE_CHUNK_JOBS, "live-transcode-worker", live::handle);
@@ -113,8 +131,14 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
                       new JsonObject()
                           .put("thread", Thread.currentThread().getName())
                           .put("jobsDone", jobsDone.get())
-                          .put("current", current));
+                          .put("current", current.isEmpty() ? null : String.join(",", current)));
             });
+  }
+
+  private static Map<String, String> inGroup(Map<String, String> config, String group) {
+    Map<String, String> copy = new HashMap<>(config);
+    copy.put("group.id", group);
+    return copy;
   }
 
   private Future<?> handle(JsonObject json) {
@@ -137,14 +161,14 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   }
 
   private Future<Void> attempt(TranscodeJob job, long attempt, int max) {
-    current = job.kafkaKey();
+    current.add(job.kafkaKey());
     LOG.info("job {} started (attempt {})", job.kafkaKey(), attempt);
     long start = System.nanoTime();
     return vertx
         .executeBlocking(() -> runner.run(job), false)
         .transform(
             ar -> {
-              current = null;
+              current.remove(job.kafkaKey());
               if (ar.succeeded()) {
                 jobsDone.incrementAndGet();
                 LOG.info(
@@ -160,7 +184,7 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
               Future<Void> recorded = state.recordError(job.videoId(), job.jobId(), error);
               if (attempt < max) {
                 // Back of the queue: the partition moves on, other videos are not held up.
-                return recorded.compose(v -> send(Topics.CHUNK_JOBS, job.kafkaKey(), job.toJson()));
+                return recorded.compose(v -> send(job.topic(), job.kafkaKey(), job.toJson()));
               }
               return recorded.compose(v -> giveUp(job, max));
             });
@@ -205,6 +229,7 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(
         consumer == null ? Future.succeededFuture() : consumer.close(),
+        audioConsumer == null ? Future.succeededFuture() : audioConsumer.close(),
         liveConsumer == null ? Future.succeededFuture() : liveConsumer.close(),
         producer == null ? Future.succeededFuture() : producer.close(),
         redisClient == null ? Future.succeededFuture() : redisClient.close());
