@@ -6,8 +6,12 @@
 # too). Prints MB/s for both and the ratio, and Reelay's JVM heap after a full GC before and after
 # its uploads.
 # Usage: bench/upload.sh [SIZE_MB=1024] [CHUNK_BYTES=Infinity]   (build first: mvn -B package -DskipTests)
+# Each upload line also gives the CPU seconds (user+system, from /proc) the server and the client
+# process spent on it, so a slow run can be told apart from a busy box.
 # Optional: REELAY_JAVA_OPTS (extra JVM flags, e.g. JFR), REELAY_LOG (copy the server log there:
-# it says how long each join of the parts took), REELAY_ROLES (default: no transcode roles).
+# it says how long each join of the parts took), REELAY_ROLES (default: no transcode roles),
+# BENCH_VMSTAT (copy a `vmstat 1` log of the whole run there), BENCH_ROUNDS (repeat the straight
+# and abort rows, default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1024}
@@ -23,7 +27,11 @@ jar=target/reelay.jar
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tmp=$(mktemp -d)
 pids=()
-cleanup() { [ -n "${REELAY_LOG:-}" ] && cp "$tmp/reelay.log" "$REELAY_LOG"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+cleanup() {
+  [ -n "${REELAY_LOG:-}" ] && cp "$tmp/reelay.log" "$REELAY_LOG"
+  [ -n "${BENCH_VMSTAT:-}" ] && cp "$tmp/vmstat.log" "$BENCH_VMSTAT"
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 # The shared scripts resolve their npm imports from bench/js/node_modules.
@@ -41,7 +49,8 @@ REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_
   REELAY_ADMIN_TOKEN=$token java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 rpid=$!; pids+=("$rpid")
 TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
-pids+=("$!")
+apid=$!; pids+=("$apid")
+if [ -n "${BENCH_VMSTAT:-}" ]; then vmstat -t 1 >"$tmp/vmstat.log" & pids+=("$!"); fi
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rport/health")" = 200 ]; do
   kill -0 "$rpid" 2>/dev/null || { cat "$tmp/reelay.log" >&2; exit 1; }
   sleep 0.2
@@ -53,22 +62,42 @@ heap_after_gc() { # MB of heap in use right after a full GC
     awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.1f", s / 1048576}'
 }
 
-upload() { # endpoint [abortFraction] → MB/s, as tus_upload.mjs measures it
+cpu_s() { # CPU seconds (user + system) a process has used so far
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+upload() { # server_pid endpoint [abortFraction] → "MB/s server_cpu_s client_cpu_s"
+  local spid=$1; shift
+  local s0; s0=$(cpu_s "$spid")
   # After an abort and resume against Reelay the client process lingers once it has printed its
   # figure (its own timer has stopped by then), so the figure is read and the client stopped.
   local out="$tmp/client.out"
   : >"$out"
-  BENCH_TOKEN=$token node --import "$PWD/bench/js/auth-header.mjs" "$tmp/tus_upload.mjs" \
+  BENCH_TOKEN=$token node --import "$PWD/bench/js/auth-header.mjs" \
+    --import "$PWD/bench/js/cpu-report.mjs" "$tmp/tus_upload.mjs" \
     "$1" "$file" "$chunk" ${2:-} >"$out" 2>&1 &
   local cpid=$!
   until grep -q 'MBps=' "$out"; do
     kill -0 "$cpid" 2>/dev/null || { cat "$out" >&2; exit 1; }
     sleep 0.2
   done
+  local s1; s1=$(cpu_s "$spid")
   kill "$cpid" 2>/dev/null || true
   wait "$cpid" 2>/dev/null || true
   cat "$out" >>"$tmp/clients.log"
-  sed -n 's/.*MBps=\([0-9.]*\).*/\1/p' "$out"
+  echo "$(sed -n 's/.*MBps=\([0-9.]*\).*/\1/p' "$out") $(python3 -c "print(f'{$s1 - $s0:.1f}')")" \
+    "$(sed -n 's/.*clientCpuSeconds=\([0-9.]*\).*/\1/p' "$out")"
+}
+
+compare() { # label [abortFraction]: one upload into each server, printed side by side
+  local label=$1; shift
+  local r a
+  r=($(upload "$rpid" "http://127.0.0.1:$rport/files/" "$@"))
+  a=($(upload "$apid" "http://127.0.0.1:$aport/files/" "$@"))
+  echo "$label: reelay ${r[0]} MB/s, @tus/server file store ${a[0]} MB/s," \
+    "ratio $(python3 -c "print(f'{${r[0]} / ${a[0]}:.2f}')")x;" \
+    "CPU s server/client: reelay ${r[1]}/${r[2]}, reference ${a[1]}/${a[2]};" \
+    "load $(cut -d' ' -f1 /proc/loadavg)"
 }
 
 heap_before=$(heap_after_gc)
@@ -77,21 +106,16 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The first upload into a fresh server also pays for its warm-up (the JVM compiling Reelay's hot
 # paths; far less for Node). It is measured and printed on its own line, the same for both
 # servers, so the rows below compare servers as they run once started.
-r=$(upload "http://127.0.0.1:$rport/files/")
-a=$(upload "http://127.0.0.1:$aport/files/")
-echo "first upload after start: reelay ${r} MB/s, @tus/server file store ${a} MB/s, ratio $(python3 -c "print(f'{$r / $a:.2f}')")x"
-for mode in straight abort50; do
-  frac=""; [ "$mode" = abort50 ] && frac=0.5
-  r=$(upload "http://127.0.0.1:$rport/files/" $frac)
-  a=$(upload "http://127.0.0.1:$aport/files/" $frac)
-  ratio=$(python3 -c "print(f'{$r / $a:.2f}')")
-  echo "$mode: reelay ${r} MB/s, @tus/server file store ${a} MB/s, ratio ${ratio}x"
+compare "first upload after start"
+for _ in $(seq "${BENCH_ROUNDS:-1}"); do
+  compare straight
+  compare abort50 0.5
 done
 echo "Reelay heap after GC after the uploads: $(heap_after_gc) MB (before: ${heap_before} MB)"
 # One more upload, sampling the live heap after a GC every second while the bytes flow.
 ( while :; do heap_after_gc; echo; sleep 1; done ) >"$tmp/heap.samples" 2>/dev/null &
 sampler=$!
-upload "http://127.0.0.1:$rport/files/" >/dev/null
+upload "$rpid" "http://127.0.0.1:$rport/files/" >/dev/null
 kill "$sampler" 2>/dev/null || true
 peak=$(sort -n "$tmp/heap.samples" | tail -1)
 echo "Reelay heap after GC during a ${size_mb} MiB upload, sampled each second: peak ${peak} MB (before: ${heap_before} MB)"
