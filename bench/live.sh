@@ -6,10 +6,14 @@
 # 1a. live_latency.py (shared harness) against Reelay's LL-HLS and nginx-rtmp's HLS, taking turns
 #    (LISTING_ROUNDS, default 3): when each segment (and, for Reelay, each part) is listed after
 #    its last frame was pushed.
-# 1b. hls.js in headless Chromium plays each and reports hls.latency (Reelay: low-latency mode
-#    with hls.js defaults, then with catch-up maxLiveSyncPlaybackRate=1.5 as the web app plays).
+# 1b. hls.js in headless Chromium plays each and reports hls.latency (Reelay: hls.js in
+#    low-latency mode with hls.js defaults, then the web app's own live page, /live/{id}, whose
+#    player adds catch-up and holds the source at start; nginx: hls.js defaults).
 # 2. CPU of the server processes per 720p30 passthrough stream (-c copy publisher), both servers.
 # 3. How many concurrent 720p30 passthrough publishers Reelay carries on this machine.
+# LIVE_ROLES: Reelay's REELAY_ROLES (default all; "passthrough" = every role but the live
+#    rung encoder, i.e. what nginx-rtmp does: on 2 cores the rung encodes share the CPU with the
+#    publisher and the players).
 # Needs: java 17, python3, node + npm, /usr/bin/chromium, nginx + libnginx-mod-rtmp (apt-get).
 # ffmpeg: the system one, else the one bundled with the project (JavaCPP cache).
 set -euo pipefail
@@ -44,13 +48,15 @@ fi
 (cd src/test/live-player && { [ -d node_modules/hls.js ] || npm ci --no-audit --no-fund >/dev/null; })
 PLAY="node $ROOT/src/test/live-player/play.mjs"
 
-echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
+echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ); Reelay roles: ${LIVE_ROLES:-${REELAY_ROLES:-all}}"
 
 # --- Reelay
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP=$(free_port); RTMP=$(free_port); NGX_HTTP=$(free_port); NGX_RTMP=$(free_port); TOKEN=bench-token
+ROLES=${LIVE_ROLES:-${REELAY_ROLES:-all}}
+[ "$ROLES" = passthrough ] && ROLES=ingest,upload,dispatch,cache,manifest,delivery
 REELAY_DATA_DIR="$WORK/reelay" REELAY_HTTP_PORT=$HTTP REELAY_RTMP_PORT=$RTMP \
-  REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN REELAY_LIVE_GRACE=2 \
+  REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN REELAY_LIVE_GRACE=2 REELAY_ROLES=$ROLES \
   java -jar target/reelay.jar > "$WORK/reelay.log" 2>&1 &
 REELAY_PID=$!; PIDS+=($REELAY_PID)
 for _ in $(seq 1 120); do
@@ -111,21 +117,25 @@ done
 echo "== 1b. hls.js live latency (hls.latency, headless Chromium, median of the last 7 s of 14)"
 # Each player gets a feed of its own (live_latency.py publishing; its figures are not the point
 # here, as Chromium decoding 720p shares the two cores with the server).
-play_on() { # NAME RTMP_URL MASTER_URL [hls.js config]
-  ( sleep 8; $PLAY "$3" 14 ${4:+"$4"} > "$WORK/hlsjs-$1.json" 2>&1 || true ) &
+play_on() { # NAME RTMP_URL MASTER_URL [PAGE_URL: the player plays this instead of MASTER_URL]
+  ( sleep 8; $PLAY "${4:-$3}" 14 > "$WORK/hlsjs-$1.json" 2>&1 || true ) &
   local player=$!
   python3 "$SHARED/live_latency.py" "$2" "$3" 26 60 1280x720 > /dev/null 2>&1 || true
   wait $player || true
 }
 S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
 play_on reelay "rtmp://127.0.0.1:$RTMP/live/$KEY" "http://127.0.0.1:$HTTP/live/$ID/master.m3u8"
-S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
-# the web app's live player: low-latency mode with catch-up (src/main/web/src/player.js)
-play_on reelay-catchup "rtmp://127.0.0.1:$RTMP/live/$KEY" \
-  "http://127.0.0.1:$HTTP/live/$ID/master.m3u8" '{"maxLiveSyncPlaybackRate":1.5}'
+# the web app's live page as viewers get it (its player: src/main/web/src/player.js)
+for r in $(seq 1 "${WEBAPP_PLAYERS:-2}"); do
+  S=$(new_stream); ID=$(echo "$S" | field id); KEY=$(echo "$S" | field key)
+  play_on "reelay-webapp-$r" "rtmp://127.0.0.1:$RTMP/live/$KEY" \
+    "http://127.0.0.1:$HTTP/live/$ID/master.m3u8" "http://127.0.0.1:$HTTP/live/$ID"
+done
 play_on nginx "rtmp://127.0.0.1:$NGX_RTMP/live/player" "http://127.0.0.1:$NGX_HTTP/hls/player.m3u8"
 echo "hls.js reelay (lowLatencyMode, defaults):  $(tail -1 "$WORK/hlsjs-reelay.json")"
-echo "hls.js reelay (lowLatencyMode, catch-up):  $(tail -1 "$WORK/hlsjs-reelay-catchup.json")"
+for f in "$WORK"/hlsjs-reelay-webapp-*.json; do
+  echo "reelay web app live page (catch-up):       $(tail -1 "$f")"
+done
 echo "hls.js nginx (same harness):               $(tail -1 "$WORK/hlsjs-nginx.json")"
 
 fi

@@ -48,7 +48,7 @@ class LiveAbrTest {
       JsonObject stream = server.createStream("abr");
       String id = stream.getString("id");
       try (FfmpegPublisher ffmpeg =
-          FfmpegPublisher.start(server.rtmp(stream.getString("key")), 40, "960x540")) {
+          FfmpegPublisher.start(server.rtmp(stream.getString("key")), 60, "960x540")) {
         String master = server.await("/live/" + id + "/master.m3u8", "360p/index.m3u8", 90_000);
         server.await("/live/" + id + "/master.m3u8", "480p/index.m3u8", 30_000);
         assertTrue(master.contains("RESOLUTION=640x360"), master);
@@ -71,6 +71,18 @@ class LiveAbrTest {
                 || played.getJsonArray("heightsLoaded").contains(480),
             "a rung was played: " + played.encode());
         assertTrue(played.getDouble("played") > 0, "playback advanced: " + played.encode());
+        // The web app's own live page under the same cap: its player holds the source at start
+        // but lets go when the buffer runs low, so it too ends up on a rung, without errors.
+        JsonObject webApp =
+            HlsJsPlayer.play(server.base() + "/live/" + id, 16, "{\"throttleKbps\":1500}")
+                .result(120);
+        assertEquals("web app", webApp.getString("player"), webApp.encode());
+        assertEquals(List.of(), webApp.getJsonArray("errors").getList(), webApp.encode());
+        assertTrue(
+            webApp.getJsonArray("heightsLoaded").contains(360)
+                || webApp.getJsonArray("heightsLoaded").contains(480),
+            "the web app's player reached a rung: " + webApp.encode());
+        assertTrue(webApp.getDouble("played") > 0, "playback advanced: " + webApp.encode());
         assertEquals(0, ffmpeg.waitFor(120), ffmpeg.log());
       }
       // The publisher is gone: once the grace period ends the playlists carry ENDLIST.

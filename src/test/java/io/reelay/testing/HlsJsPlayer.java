@@ -47,7 +47,10 @@ public final class HlsJsPlayer {
     }
   }
 
-  /** Starts playing {@code masterUrl} for {@code seconds}; read the result with {@link #result}. */
+  /**
+   * Starts playing {@code masterUrl} for {@code seconds}; read the result with {@link #result}. A
+   * URL that is not a playlist is a page of Reelay's web app, played by the app's own player.
+   */
   public static HlsJsPlayer play(String masterUrl, int seconds)
       throws IOException, InterruptedException {
     return play(masterUrl, seconds, "{}");
