@@ -60,6 +60,13 @@ public final class LiveSegmenter {
    */
   private static final long TIMESTAMP_SLACK_MS = 1;
 
+  /**
+   * Audio parts end where video's do, so they overhang the part target by up to an AAC frame; the
+   * advertised PART-TARGET allows 50 ms. Audio that runs ahead of video's cuts (at the stream's
+   * end, or in a feed whose audio leads by more than a part) is cut at this bound.
+   */
+  private static final long AUDIO_OVERHANG_MS = 48;
+
   private final Output output;
   private final long segmentTargetMs;
   private final long partTargetMs;
@@ -263,6 +270,9 @@ public final class LiveSegmenter {
           } else if (b.segmentEnd() && !parts.isEmpty()) {
             closeSegment(ms);
           }
+        }
+        if (!part.isEmpty() && ms + durationMs - partStartMs > partTargetMs + AUDIO_OVERHANG_MS) {
+          closePart(ms, false);
         }
       } else if (!part.isEmpty()
           && ms + durationMs - partStartMs > partTargetMs + TIMESTAMP_SLACK_MS) {
