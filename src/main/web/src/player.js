@@ -66,16 +66,10 @@ function holdSourceAtStart(player, video) {
     if (player.levels.length < 2) return;
     player.loadLevel = data.firstLevel;
     let parts = 0;
-    const bufferAhead = () => {
-      const b = video.buffered;
-      for (let i = 0; i < b.length; i++) {
-        if (b.start(i) <= video.currentTime + 0.1 && video.currentTime < b.end(i)) return b.end(i) - video.currentTime;
-      }
-      return 0;
-    };
     const counted = (_e, d) => {
       if (d.frag.type !== 'main') return;
-      const starving = video.currentTime > 0 && bufferAhead() < SOURCE_HOLD_MIN_BUFFER_S;
+      const ahead = player.mainForwardBufferInfo?.len ?? 0;
+      const starving = video.currentTime > 0 && ahead < SOURCE_HOLD_MIN_BUFFER_S;
       if (++parts >= SOURCE_HOLD_PARTS || starving) {
         stop();
         player.loadLevel = -1;

@@ -271,14 +271,18 @@ public final class LiveSegmenter {
             closeSegment(ms);
           }
         }
-        if (!part.isEmpty() && ms + durationMs - partStartMs > partTargetMs + AUDIO_OVERHANG_MS) {
+        if (wouldPassTarget(ms, durationMs, AUDIO_OVERHANG_MS)) {
           closePart(ms, false);
         }
-      } else if (!part.isEmpty()
-          && ms + durationMs - partStartMs > partTargetMs + TIMESTAMP_SLACK_MS) {
+      } else if (wouldPassTarget(ms, durationMs, TIMESTAMP_SLACK_MS)) {
         boolean segmentFull = track == Track.AUDIO && ms - segmentStartMs >= segmentTargetMs;
         closePart(ms, segmentFull);
       }
+    }
+
+    /** Whether a sample at {@code ms} would take the current part past the target + slack. */
+    private boolean wouldPassTarget(long ms, long durationMs, long slackMs) {
+      return !part.isEmpty() && ms + durationMs - partStartMs > partTargetMs + slackMs;
     }
 
     /** Places a sample whose duration is now known into the current part. */

@@ -55,14 +55,23 @@ class LiveSegmenterTest {
     source = TestMedia.demux(TestMedia.sharedSource());
   }
 
+  /** A segmenter with the test source's video (and audio) configuration announced. */
+  static LiveSegmenter configured(
+      Collected out, long segmentMs, long partMs, long firstMsn, boolean withAudio) {
+    LiveSegmenter seg = new LiveSegmenter(out, segmentMs, partMs, firstMsn, true, withAudio);
+    TestMedia.Stream v = source.video();
+    seg.videoConfig(v.extradata(), v.width(), v.height());
+    if (withAudio) {
+      TestMedia.Stream a = source.audio();
+      seg.audioConfig(a.extradata(), a.sampleRate(), a.channels());
+    }
+    return seg;
+  }
+
   /** Feeds the demuxed packets as an RTMP publisher would: ms timestamps, interleaved. */
   static Collected feed(long segmentMs, long partMs, long firstMsn) {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, segmentMs, partMs, firstMsn, true, true);
-    TestMedia.Stream v = source.video();
-    TestMedia.Stream a = source.audio();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
-    seg.audioConfig(a.extradata(), a.sampleRate(), a.channels());
+    LiveSegmenter seg = configured(out, segmentMs, partMs, firstMsn, true);
     long offset = 200; // RTMP timestamps are non-negative; MP4 B-frame DTS start below zero
     for (TestMedia.Packet p : source.packets()) {
       TestMedia.Stream s = source.streams().get(p.stream());
@@ -163,9 +172,7 @@ class LiveSegmenterTest {
   @DisplayName("timestamps going backwards are repaired to keep decode order monotonic")
   void repairsBackwardsTimestamps() {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, 2000, 500, 0, true, false);
-    TestMedia.Stream v = source.video();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
+    LiveSegmenter seg = configured(out, 2000, 500, 0, false);
     seg.video(1000, 0, true, new byte[] {0, 0, 0, 1, 0x65});
     seg.video(1066, 0, false, new byte[] {0, 0, 0, 1, 0x41});
     seg.video(1033, 0, false, new byte[] {0, 0, 0, 1, 0x41});
@@ -179,11 +186,8 @@ class LiveSegmenterTest {
   @DisplayName("announced audio that never comes shows as pending cuts, which the caller bounds")
   void missingAudioIsVisible() {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, 2000, 500, 0, true, true);
+    LiveSegmenter seg = configured(out, 2000, 500, 0, true);
     TestMedia.Stream v = source.video();
-    TestMedia.Stream a = source.audio();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
-    seg.audioConfig(a.extradata(), a.sampleRate(), a.channels());
     int before = 0;
     for (TestMedia.Packet p : v.packets()) {
       long dtsMs = 200 + Math.floorDiv(p.dts() * 1000L * v.tbNum(), v.tbDen());
@@ -201,9 +205,7 @@ class LiveSegmenterTest {
   @DisplayName("a part is out as soon as the first frame after it arrives, not one frame later")
   void partsLeaveWithTheNextPartsFirstFrame() {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, 2000, 400, 0, true, false);
-    TestMedia.Stream v = source.video();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
+    LiveSegmenter seg = configured(out, 2000, 400, 0, false);
     // 25 fps: ten 40 ms frames fill a 400 ms part exactly; the eleventh starts the next part.
     for (int i = 0; i < 10; i++) {
       seg.video(1000 + i * 40L, 0, i == 0, new byte[] {0, 0, 0, 1, (byte) (i == 0 ? 0x65 : 0x41)});
@@ -219,9 +221,7 @@ class LiveSegmenterTest {
   @DisplayName("30 fps millisecond timestamps fill 2 s segments with five whole 0.4 s parts")
   void millisecondJitterDoesNotLeaveOneFrameParts() {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, 2000, 400, 0, true, false);
-    TestMedia.Stream v = source.video();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
+    LiveSegmenter seg = configured(out, 2000, 400, 0, false);
     // as FFmpeg's FLV muxer stamps 30 fps: 0, 33, 67, 100, ... (durations 33 or 34 ms)
     for (int i = 0; i <= 180; i++) {
       boolean key = i % 60 == 0;
@@ -242,11 +242,8 @@ class LiveSegmenterTest {
   @DisplayName("audio that outlasts video at the stream's end is still cut within the part target")
   void audioTailWithinPartTarget() {
     Collected out = new Collected();
-    LiveSegmenter seg = new LiveSegmenter(out, 1000, 500, 0, true, true);
-    TestMedia.Stream v = source.video();
+    LiveSegmenter seg = configured(out, 1000, 500, 0, true);
     TestMedia.Stream a = source.audio();
-    seg.videoConfig(v.extradata(), v.width(), v.height());
-    seg.audioConfig(a.extradata(), a.sampleRate(), a.channels());
     byte[] aac = new byte[] {0x21, 0x10, 0x04, 0x60, (byte) 0x8c, 0x1c};
     long frame = 0;
     for (int i = 0; i < 50; i++) { // 2 s of 25 fps video; audio leads it by 0.7 s
