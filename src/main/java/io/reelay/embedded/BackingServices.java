@@ -35,6 +35,7 @@ public final class BackingServices implements AutoCloseable {
 
   private void startMissing(ReelayConfig config) throws Exception {
     Path data = config.dataDir();
+    FreePort.reserve(config.httpPort(), config.rtmpPort());
     String kafka;
     if (config.kafkaBootstrap().isPresent()) {
       kafka = config.kafkaBootstrap().get();
