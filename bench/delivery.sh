@@ -5,11 +5,16 @@
 #
 #   bench/delivery.sh [SECONDS=15]
 #
+# ROUNDS=N repeats the four wrk runs on the same servers (the first round meets a JVM that has
+# compiled little of the delivery path; later rounds show a server that has been up a while).
+# PERF_RECORD=file keeps a `perf record -g` of the Reelay process for the last round's two runs.
+#
 # Needs: java 17, curl, python3, wrk and nginx (Debian: apt-get install wrk nginx).
 # ffmpeg: the system one, else the one bundled with the project (JavaCPP cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-15}
+ROUNDS=${ROUNDS:-1}
 WORK=$(mktemp -d /tmp/reelay-delivery-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
@@ -27,11 +32,13 @@ if ! command -v ffmpeg >/dev/null; then
   chmod +x "$WORK/bin/ffmpeg"
   export PATH="$WORK/bin:$PATH"
 fi
-[ -f target/reelay.jar ] || mvn -B -q package -DskipTests
+JAR=${REELAY_JAR:-target/reelay.jar}  # REELAY_JAR: another build, e.g. for a before/after pair
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 HTTP=$(free_port); RTMP=$(free_port); NGX_HTTP=$(free_port); TOKEN=bench-token
 BASE=http://127.0.0.1:$HTTP
+echo "== jar: $JAR ($(unzip -p "$JAR" META-INF/MANIFEST.MF >/dev/null 2>&1 && git -C "$(dirname "$JAR")/.." rev-parse --short HEAD 2>/dev/null))"
 echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Delivery only is measured: the transcode worker runs in a second process that is stopped once
@@ -40,8 +47,9 @@ REELAY_ROLES=ingest,upload,dispatch,cache,manifest,delivery \
   REELAY_DATA_DIR="$WORK/reelay" REELAY_HTTP_PORT=$HTTP REELAY_RTMP_PORT=$RTMP \
   REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN \
   REELAY_TRANSCODE_DISPATCH_CONFIG='{"x264Preset":"ultrafast","rungs":[{"name":"360p","height":360,"bitrateKbps":800}]}' \
-  java -jar target/reelay.jar > "$WORK/reelay.log" 2>&1 &
-PIDS+=($!)
+  java ${REELAY_JAVA_OPTS:-} ${PERF_RECORD:+-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit} \
+  -jar "$JAR" > "$WORK/reelay.log" 2>&1 &
+REELAY_PID=$!; PIDS+=($REELAY_PID)
 for _ in $(seq 1 240); do curl -fs "$BASE/health" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "$BASE/health" >/dev/null || { tail -20 "$WORK/reelay.log"; exit 1; }
 svc() { python3 -c "import json;print(json.load(open('$WORK/reelay/services.json'))['$1'])"; }
@@ -49,7 +57,7 @@ REELAY_ROLES=worker REELAY_DATA_DIR="$WORK/worker" REELAY_HTTP_PORT=$(free_port)
   REELAY_KAFKA_BOOTSTRAP=$(svc kafkaBootstrap) REELAY_REDIS_URL=$(svc redisUrl) \
   REELAY_S3_ENDPOINT=$(svc s3Endpoint) REELAY_S3_ACCESS_KEY=$(cat "$WORK/reelay/s3-access-key") \
   REELAY_S3_SECRET_KEY=$(cat "$WORK/reelay/s3-secret-key") REELAY_ADMIN_TOKEN=$TOKEN \
-  java -jar target/reelay.jar > "$WORK/worker.log" 2>&1 &
+  java -jar "$JAR" > "$WORK/worker.log" 2>&1 &
 WORKER_PID=$!; PIDS+=($WORKER_PID)
 
 # A VOD segment: a 12 s 360p clip through the plain upload, transcoded.
@@ -75,14 +83,10 @@ PIDS+=($!)
 for _ in $(seq 1 60); do
   curl -fs "$BASE/live/$SID/source/index.m3u8" 2>/dev/null | grep -q '^seg-' && break; sleep 1
 done
-SEG=$(curl -fs "$BASE/live/$SID/source/index.m3u8" | grep '^seg-' | tail -1 | cut -d'?' -f1)
-LIVE_PATH=/live/$SID/source/$SEG
 
 # nginx (the shared anchor's http block) serving the same bytes from disk.
 NGX="$WORK/nginx"; mkdir -p "$NGX/logs" "$NGX/hls" "$NGX/www/ladder"
 curl -fs "$BASE$VOD_PATH" -o "$NGX/www/ladder/vod.m4s"
-curl -fs "$BASE$LIVE_PATH" -o "$NGX/www/ladder/live.m4s"
-chmod -R a+rX "$NGX/www"
 cat > "$NGX/nginx.conf" <<NGINX
 worker_processes 2;
 pid $NGX/nginx.pid;
@@ -96,7 +100,6 @@ http {
 }
 NGINX
 nginx -p "$NGX" -c "$NGX/nginx.conf"
-echo "== bytes: VOD segment $(stat -c %s "$NGX/www/ladder/vod.m4s") B, live segment $(stat -c %s "$NGX/www/ladder/live.m4s") B"
 
 run() { # name url -> "rps p99ms"
   local out; out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$2")
@@ -107,17 +110,32 @@ run() { # name url -> "rps p99ms"
   printf '%-22s %10s req/s   p99 %8s ms   %s\n' "$1" "$rps" "$p99" "$errs" >&2
   echo "$rps $p99"
 }
-echo "== wrk -t2 -c64 -d${SECS}s"
-curl -fs -o /dev/null "$BASE$VOD_PATH" && curl -fs -o /dev/null "$BASE$LIVE_PATH"
-# Live first: the segment must still be in the Redis window (30 s TTL), not in the S3 archive.
-read -r R_LIVE P_LIVE < <(run "reelay live segment" "$BASE$LIVE_PATH")
-read -r N_LIVE Q_LIVE < <(run "nginx same bytes" "http://127.0.0.1:$NGX_HTTP/vod/live.m4s")
-read -r R_VOD P_VOD < <(run "reelay VOD segment" "$BASE$VOD_PATH")
-read -r N_VOD Q_VOD < <(run "nginx same bytes" "http://127.0.0.1:$NGX_HTTP/vod/vod.m4s")
-python3 - "$R_VOD" "$N_VOD" "$P_VOD" "$Q_VOD" "$R_LIVE" "$N_LIVE" "$P_LIVE" "$Q_LIVE" <<'PY'
+echo "== wrk -t2 -c64 -d${SECS}s, $ROUNDS round(s)"
+# perf of the Reelay process during its two wrk runs of the last round (PERF_RECORD=file).
+profile() {
+  if [ -n "${PERF_RECORD:-}" ] && [ "$ROUND" = "$ROUNDS" ]; then
+    perf record -F 499 -g -p "$REELAY_PID" -o "$PERF_RECORD.$1" -- sleep "$SECS" >/dev/null 2>&1 &
+  fi
+}
+for ROUND in $(seq 1 "$ROUNDS"); do
+  # A live segment just listed: it must be in the Redis window (30 s TTL), not the S3 archive.
+  SEG=$(curl -fs "$BASE/live/$SID/source/index.m3u8" | grep '^seg-' | tail -1 | cut -d'?' -f1)
+  LIVE_PATH=/live/$SID/source/$SEG
+  curl -fs "$BASE$LIVE_PATH" -o "$NGX/www/ladder/live.m4s"
+  chmod -R a+rX "$NGX/www"
+  echo "== round $ROUND: VOD segment $(stat -c %s "$NGX/www/ladder/vod.m4s") B, live segment $(stat -c %s "$NGX/www/ladder/live.m4s") B, load $(cut -d' ' -f1 /proc/loadavg)"
+  curl -fs -o /dev/null "$BASE$VOD_PATH"
+  profile live
+  read -r R_LIVE P_LIVE < <(run "reelay live segment" "$BASE$LIVE_PATH")
+  read -r N_LIVE Q_LIVE < <(run "nginx same bytes" "http://127.0.0.1:$NGX_HTTP/vod/live.m4s")
+  profile vod
+  read -r R_VOD P_VOD < <(run "reelay VOD segment" "$BASE$VOD_PATH")
+  read -r N_VOD Q_VOD < <(run "nginx same bytes" "http://127.0.0.1:$NGX_HTTP/vod/vod.m4s")
+  python3 - "$R_VOD" "$N_VOD" "$P_VOD" "$Q_VOD" "$R_LIVE" "$N_LIVE" "$P_LIVE" "$Q_LIVE" <<'PY'
 import sys
 a = [float(x) for x in sys.argv[1:]]
 for name, (r, n, p, q) in (("VOD", a[0:4]), ("live", a[4:8])):
     print(f"== {name}: {r/n:.2f}x nginx requests/s (target >= 0.8), p99 {p/q:.2f}x nginx's (target <= 2)")
 PY
+done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

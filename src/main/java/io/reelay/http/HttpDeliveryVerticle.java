@@ -111,7 +111,9 @@ public final class HttpDeliveryVerticle extends VerticleBase {
         new HttpServerOptions()
             .setHost(config.httpHost())
             .setPort(port(config))
-            .setCompressionSupported(true)
+            // No generic compression: Vert.x's compressor in the pipeline rules out sendfile(2)
+            // on the connection. Text responses are gzipped one by one (Gzip), media never.
+            .setCompressionSupported(false)
             // Request bodies reach handlers in pieces of up to this (Netty's default is 8 KiB): an
             // upload streamed on to S3 costs a write and a flush per piece.
             .setMaxChunkSize(64 * 1024)

@@ -3,7 +3,9 @@ package io.reelay.live;
 import io.reelay.config.ReelayConfig;
 import io.reelay.hls.HlsWriter;
 import io.reelay.hls.MediaPlaylist;
+import io.reelay.http.Gzip;
 import io.reelay.http.HttpModule;
+import io.reelay.http.MediaFile;
 import io.reelay.platform.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,6 +55,7 @@ public final class LiveHttpModule implements HttpModule {
   private LiveNotifications notifications;
   private volatile io.reelay.storage.ObjectStore archive;
   private io.reelay.storage.ObjectTransfer transfer;
+  private java.nio.file.Path mediaDir;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
   private final LiveStateCache states =
       new LiveStateCache(
@@ -75,6 +78,7 @@ public final class LiveHttpModule implements HttpModule {
     this.redis = RedisAPI.api(redisClient);
     this.notifications = new LiveNotifications(vertx, config, this::changed);
     this.transfer = new io.reelay.storage.ObjectTransfer(vertx);
+    this.mediaDir = config.dataDir().resolve("cache/live");
     router.get("/api/time").handler(this::time);
     router.get("/live/:stream/master.m3u8").handler(this::master);
     router.get("/live/:stream/manifest.mpd").handler(this::mpd);
@@ -170,8 +174,8 @@ public final class LiveHttpModule implements HttpModule {
             xml -> {
               ctx.response()
                   .putHeader("Content-Type", "application/dash+xml")
-                  .putHeader("Cache-Control", "public, max-age=1")
-                  .end(xml);
+                  .putHeader("Cache-Control", "public, max-age=1");
+              Gzip.end(ctx, xml);
             })
         .onFailure(ctx::fail);
   }
@@ -459,21 +463,40 @@ public final class LiveHttpModule implements HttpModule {
     return Future.join(reads);
   }
 
-  private static void send(RoutingContext ctx, MediaCache.Media media, String type) {
+  private void send(RoutingContext ctx, MediaCache.Media media, String type) {
     HttpServerResponse response = ctx.response();
     response
         .putHeader("Content-Type", type)
         .putHeader("Cache-Control", IMMUTABLE)
         .putHeader("ETag", media.etag())
-        .putHeader("Accept-Ranges", "bytes")
-        // CMAF media does not compress: gzipping every segment per request only burns the event
-        // loop (and a compressed 206 would break Range semantics). Playlists stay compressible.
-        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        .putHeader("Accept-Ranges", "bytes");
     if (media.etag().equals(ctx.request().getHeader("If-None-Match"))) {
       response.setStatusCode(304).end();
       return;
     }
-    ByteRanges.send(ctx, media.bytes());
+    if (ctx.request().getHeader("Range") != null) {
+      ByteRanges.send(ctx, media.bytes());
+      return;
+    }
+    MediaFile file = media.file();
+    if (file != null) {
+      file.send(vertx, ctx.request().version(), response)
+          .onFailure(
+              err -> {
+                if (!response.headWritten()) {
+                  response.end(media.bytes()); // evicted meanwhile: the bytes are still here
+                }
+              });
+      return;
+    }
+    if (media.servedAgain()) {
+      // A second viewer: later ones get it by sendfile(2) from a file, written off the loop.
+      vertx
+          .executeBlocking(() -> MediaFile.write(mediaDir, media.bytes()), false)
+          .onSuccess(media::attach)
+          .onFailure(err -> LOG.warn("live media kept in memory only: {}", err.toString()));
+    }
+    response.end(media.bytes());
   }
 
   private static void playlist(
@@ -489,9 +512,8 @@ public final class LiveHttpModule implements HttpModule {
             .putHeader("Content-Type", PLAYLIST_TYPE)
             .putHeader("Cache-Control", cacheControl)
             .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-    // Compressed once with the state, not per response (a set Content-Encoding tells the server's
-    // own compression to pass the body through).
-    if (RenderedPlaylist.acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+    // Compressed once with the state, not per response.
+    if (Gzip.accepts(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(rendered.gzipped());
     } else {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY).end(rendered.plain());

@@ -3,6 +3,7 @@ package io.reelay.upload;
 import io.minio.http.Method;
 import io.reelay.auth.Authenticator;
 import io.reelay.auth.Principal;
+import io.reelay.http.Gzip;
 import io.reelay.video.Video;
 import io.reelay.video.VideoStatus;
 import io.reelay.vod.PlaybackAccess;
@@ -195,7 +196,7 @@ final class VideoRoutes {
   private static void sendJson(RoutingContext ctx, JsonObject json) {
     ctx.response()
         .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(json.encode());
+        .putHeader("Cache-Control", "no-store");
+    Gzip.end(ctx, json.encode()); // a library listing runs to many KB
   }
 }

@@ -5,6 +5,7 @@ import io.minio.MinioClient;
 import io.minio.http.Method;
 import io.reelay.config.ReelayConfig;
 import io.reelay.http.ApiErrors;
+import io.reelay.http.Gzip;
 import io.reelay.http.HttpModule;
 import io.reelay.platform.RedisSettings;
 import io.reelay.storage.ObjectStore;
@@ -38,6 +39,8 @@ import java.util.regex.Pattern;
  * playlists served to a signed request pass the token on to every URL they name.
  */
 public final class VodMediaModule implements HttpModule {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(VodMediaModule.class);
   private static final int MAX_PATH = 256;
 
   /** Path, and a query with room for a playback token. */
@@ -53,9 +56,14 @@ public final class VodMediaModule implements HttpModule {
               + "|[a-z0-9]{1,16}/(?:index\\.m3u8|iframes\\.m3u8|init(?:-\\d{1,9})?\\.mp4"
               + "|seg-\\d{5,10}\\.m4s))");
 
-  /** One per process, shared by the delivery instances: 64 MiB of files up to 4 MiB, 60 s. */
-  private static final ImmutableMediaCache CACHE =
-      new ImmutableMediaCache(64L << 20, 4 << 20, TimeUnit.SECONDS.toNanos(60));
+  /** Media cached per process, shared by the delivery instances: files of up to 4 MiB. */
+  private static final long CACHE_BYTES = 256L << 20;
+
+  private static final int CACHE_OBJECT_BYTES = 4 << 20;
+  private static final long CACHE_TTL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** Whether media came from this process's cache (HIT) or the object store (MISS). */
+  static final String X_CACHE = "X-Cache";
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String EVENT_PLAYLIST = "public, max-age=2";
@@ -66,6 +74,7 @@ public final class VodMediaModule implements HttpModule {
   private String bucket;
   private Redis redisClient;
   private PlaybackAccess access;
+  private ImmutableMediaCache cache;
 
   @Override
   public Future<Void> mount(Vertx vertx, ReelayConfig config, Router router) {
@@ -73,7 +82,16 @@ public final class VodMediaModule implements HttpModule {
     redisClient = Redis.createClient(vertx, RedisSettings.options(config));
     access = PlaybackAccess.forConfig(config, new VideoStore(RedisAPI.api(redisClient)));
     return vertx
-        .executeBlocking(() -> new ObjectStore(vertx, config))
+        .executeBlocking(
+            () -> {
+              cache =
+                  ImmutableMediaCache.shared(
+                      config.dataDir().resolve("cache/vod"),
+                      CACHE_BYTES,
+                      CACHE_OBJECT_BYTES,
+                      CACHE_TTL_NANOS);
+              return new ObjectStore(vertx, config);
+            })
         .map(
             store -> {
               minio = store.client();
@@ -137,14 +155,23 @@ public final class VodMediaModule implements HttpModule {
       Vertx vertx, RoutingContext ctx, String id, String name, String token, boolean exists) {
     String key = VodKeys.key(id, name);
     boolean playlist = MediaTypes.isPlaylist(name);
-    HttpMethod method = ctx.request().method();
     boolean cacheable =
-        exists && !playlist && method == HttpMethod.GET && ctx.request().getHeader("Range") == null;
-    ImmutableMediaCache.Entry cached = cacheable ? CACHE.get(key) : null;
+        exists
+            && !playlist
+            && ctx.request().method() == HttpMethod.GET
+            && ctx.request().getHeader("Range") == null;
+    ImmutableMediaCache.Entry cached = cacheable ? cache.get(key) : null;
     if (cached != null) {
-      serveCached(ctx, name, cached);
-      return;
+      serveCached(vertx, ctx, key, name, cached);
+    } else {
+      fromStore(vertx, ctx, key, name, token, cacheable);
     }
+  }
+
+  private void fromStore(
+      Vertx vertx, RoutingContext ctx, String key, String name, String token, boolean cacheable) {
+    boolean playlist = MediaTypes.isPlaylist(name);
+    HttpMethod method = ctx.request().method();
     vertx
         .executeBlocking(
             () ->
@@ -166,7 +193,7 @@ public final class VodMediaModule implements HttpModule {
               }
               return s3.request(opts).compose(req -> req.send());
             })
-        .onSuccess(resp -> respond(ctx, resp, name, playlist, token, cacheable ? key : null))
+        .onSuccess(resp -> respond(vertx, ctx, resp, name, playlist, token, cacheable ? key : null))
         .onFailure(ctx::fail);
   }
 
@@ -177,8 +204,9 @@ public final class VodMediaModule implements HttpModule {
     }
   }
 
-  private static void serveCached(
-      RoutingContext ctx, String name, ImmutableMediaCache.Entry cached) {
+  /** Answers from the cache: the file goes out by sendfile(2) (see {@link MediaFile}). */
+  private void serveCached(
+      Vertx vertx, RoutingContext ctx, String key, String name, ImmutableMediaCache.Entry cached) {
     HttpServerResponse out = ctx.response();
     String etag = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
     boolean notModified = etag != null && etag.equals(cached.etag());
@@ -192,16 +220,27 @@ public final class VodMediaModule implements HttpModule {
     }
     out.putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
     out.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-    out.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    out.putHeader(X_CACHE, "HIT");
     if (notModified) {
       out.end();
-    } else {
-      out.end(cached.bytes());
+      return;
     }
+    cached
+        .file()
+        .send(vertx, ctx.request().version(), out)
+        .onFailure(
+            err -> {
+              if (!out.headWritten()) {
+                // Evicted between lookup and send: the store still has it.
+                out.setStatusCode(200);
+                fromStore(vertx, ctx, key, name, null, true);
+              }
+            });
   }
 
   /** {@code cacheKey}: where to keep a whole 200 body of an immutable file, or null. */
   private void respond(
+      Vertx vertx,
       RoutingContext ctx,
       HttpClientResponse resp,
       String name,
@@ -246,8 +285,7 @@ public final class VodMediaModule implements HttpModule {
     if (!playlist) {
       out.putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
       out.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-      // Binary media does not compress, and a compressed 206 would break Range semantics.
-      out.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+      out.putHeader(X_CACHE, "MISS");
       String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (length != null) {
         out.putHeader(HttpHeaders.CONTENT_LENGTH, length);
@@ -258,16 +296,21 @@ public final class VodMediaModule implements HttpModule {
       } else if (status == 200
           && cacheKey != null
           && length != null
-          && CACHE.fits(Long.parseLong(length))) {
+          && cache.fits(Long.parseLong(length))) {
         resp.body()
             .onSuccess(
                 body -> {
-                  CACHE.put(
-                      cacheKey,
-                      body,
-                      resp.getHeader(HttpHeaders.ETAG),
-                      resp.getHeader(HttpHeaders.LAST_MODIFIED));
                   out.end(body);
+                  String etag = resp.getHeader(HttpHeaders.ETAG);
+                  String modified = resp.getHeader(HttpHeaders.LAST_MODIFIED);
+                  vertx
+                      .executeBlocking(
+                          () -> {
+                            cache.store(cacheKey, body, etag, modified);
+                            return null;
+                          },
+                          false)
+                      .onFailure(err -> LOG.warn("not cached: {}: {}", cacheKey, err.toString()));
                 })
             .onFailure(ctx::fail);
       } else {
@@ -297,12 +340,13 @@ public final class VodMediaModule implements HttpModule {
               String policy = growing ? EVENT_PLAYLIST : VOD_PLAYLIST;
               if (token == null) {
                 out.putHeader(HttpHeaders.CACHE_CONTROL, policy);
-                out.end(body); // compressed by the server when the client accepts gzip
+                Gzip.end(ctx, body);
                 return;
               }
               // The signed copy names the token: for this viewer's cache only.
               out.putHeader(HttpHeaders.CACHE_CONTROL, policy.replace("public", "private"));
-              out.end(SignedPlaylists.sign(name, text, PlaybackAccess.TOKEN_PARAM + "=" + token));
+              Gzip.end(
+                  ctx, SignedPlaylists.sign(name, text, PlaybackAccess.TOKEN_PARAM + "=" + token));
             })
         .onFailure(ctx::fail);
   }

@@ -1,7 +1,6 @@
 package io.reelay.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -22,17 +21,5 @@ class RenderedPlaylistTest {
       assertEquals(text, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     assertTrue(p.gzipped().length() < p.plain().length());
-  }
-
-  @Test
-  @DisplayName("Accept-Encoding: gzip, *, and q-values; q=0 refuses")
-  void acceptEncoding() {
-    assertTrue(RenderedPlaylist.acceptsGzip("gzip"));
-    assertTrue(RenderedPlaylist.acceptsGzip("deflate, GZIP;q=0.5, br"));
-    assertTrue(RenderedPlaylist.acceptsGzip("*"));
-    assertFalse(RenderedPlaylist.acceptsGzip(null));
-    assertFalse(RenderedPlaylist.acceptsGzip("br, deflate"));
-    assertFalse(RenderedPlaylist.acceptsGzip("gzip;q=0"));
-    assertFalse(RenderedPlaylist.acceptsGzip("gzip; q=0.000"));
   }
 }

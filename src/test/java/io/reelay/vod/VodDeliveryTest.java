@@ -12,6 +12,7 @@ import io.reelay.transcode.media.Rational;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -112,6 +113,37 @@ class VodDeliveryTest {
     assertEquals(
         "image/jpeg",
         h.get("/vod/" + id + "/poster.jpg").headers().firstValue("content-type").orElse(""));
+  }
+
+  @Test
+  @DisplayName(
+      "media asked for again come from the process's cache, the same over HTTP/1.1 and h2c")
+  void cachedMedia() throws Exception {
+    String path = "/vod/" + id + "/240p/seg-00000.m4s";
+    HttpResponse<byte[]> first = h.get(HttpClient.Version.HTTP_1_1, path);
+    assertEquals(200, first.statusCode());
+    for (HttpClient.Version version : HttpClient.Version.values()) {
+      HttpResponse<byte[]> again = first;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!"HIT".equals(again.headers().firstValue(VodMediaModule.X_CACHE).orElse(""))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50); // stored off the event loop once the first response is out
+        again = h.get(version, path);
+      }
+      assertEquals(
+          "HIT", again.headers().firstValue(VodMediaModule.X_CACHE).orElse(""), "" + version);
+      assertEquals(200, again.statusCode());
+      assertArrayEquals(first.body(), again.body(), "" + version);
+      assertEquals(first.headers().firstValue("etag"), again.headers().firstValue("etag"));
+      assertEquals(
+          String.valueOf(first.body().length),
+          again.headers().firstValue("content-length").orElse(""));
+      assertEquals("video/iso.segment", again.headers().firstValue("content-type").orElse(""));
+      assertEquals(
+          VodMediaModule.IMMUTABLE, again.headers().firstValue("cache-control").orElse(""));
+      String etag = again.headers().firstValue("etag").orElseThrow();
+      assertEquals(304, h.get(version, path, "If-None-Match", etag).statusCode());
+    }
   }
 
   @Test

@@ -163,8 +163,16 @@ public final class VodHarness implements AutoCloseable {
   }
 
   HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+    return get(HttpClient.Version.HTTP_2, path, headers);
+  }
+
+  /** HTTP_2 upgrades the connection (h2c) when the server agrees; HTTP_1_1 never does. */
+  HttpResponse<byte[]> get(HttpClient.Version version, String path, String... headers)
+      throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .version(version)
+            .timeout(Duration.ofSeconds(30));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }

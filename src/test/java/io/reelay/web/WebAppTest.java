@@ -1,12 +1,17 @@
 package io.reelay.web;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.platform.ReelayVertx;
 import io.reelay.testing.TestHttp;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.io.ByteArrayInputStream;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -50,6 +55,17 @@ class WebAppTest {
         js.headers().get("Content-Type").contains("javascript"), js.headers().get("Content-Type"));
     assertTrue(js.text().length() > 10_000, "hls.js and tus-js-client are bundled");
     assertEquals(200, get("/assets/style.css").status());
+    // Gzipped by the build, sent as such to browsers that accept it.
+    TestHttp.Reply gz =
+        http.call(HttpMethod.GET, "/assets/main.js", null, Map.of("Accept-Encoding", "gzip, br"));
+    assertEquals(200, gz.status());
+    assertEquals("gzip", gz.headers().get("Content-Encoding"));
+    assertTrue(gz.headers().get("Content-Type").contains("javascript"));
+    assertEquals("Accept-Encoding", gz.headers().get("Vary"));
+    try (var in = new GZIPInputStream(new ByteArrayInputStream(gz.body().getBytes()))) {
+      assertArrayEquals(js.body().getBytes(), in.readAllBytes());
+    }
+    assertTrue(gz.body().length() < js.body().length() / 2, "compressed");
     assertEquals(404, get("/assets/../../etc/passwd").status());
     assertEquals(404, get("/api/nothing-here").status());
   }
