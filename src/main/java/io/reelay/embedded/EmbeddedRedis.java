@@ -6,7 +6,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -14,14 +17,21 @@ import redis.embedded.RedisServer;
 /**
  * A real {@code redis-server} child process (the binary shipped in embedded-redis) with append-only
  * persistence in the data directory, bound to loopback on a free port.
+ *
+ * <p>Reelay runs the process itself rather than through the library's {@code RedisServer}, whose
+ * start registers a JVM shutdown hook that stops Redis at once on SIGTERM: that raced Reelay's own
+ * hook, which closes Vert.x first (live streams end in Redis) and stops Redis after it ({@link
+ * BackingServices#close}). For the same reason the server runs in a session of its own (via {@code
+ * setsid} where present), so a Ctrl-C to the terminal's process group reaches Reelay, not Redis.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-  private final RedisServer server;
+  private final Process server;
   private final int port;
 
-  private EmbeddedRedis(RedisServer server, int port) {
+  private EmbeddedRedis(Process server, int port) {
     this.server = server;
     this.port = port;
   }
@@ -31,7 +41,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     Path pidFile = dir.resolve("redis.pid");
     stopStaleServer(pidFile);
     int port = FreePort.pick(configuredPort);
-    RedisServer server =
+    List<String> command =
         RedisServer.newRedisServer()
             .bind("127.0.0.1")
             .port(port)
@@ -40,10 +50,24 @@ public final class EmbeddedRedis implements AutoCloseable {
             .setting("appendfsync everysec")
             .setting("pidfile " + pidFile)
             .setting("protected-mode yes")
-            .onShutdownForceStop(true)
-            .build();
-    server.start();
-    awaitListening(port, Duration.ofSeconds(10));
+            .buildCommandArgs();
+    List<String> launch = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      launch.add(SETSID.toString());
+    }
+    launch.addAll(command);
+    Process server =
+        new ProcessBuilder(launch)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+            .start();
+    try {
+      awaitListening(port, Duration.ofSeconds(10));
+    } catch (IOException e) {
+      server.destroyForcibly();
+      throw e;
+    }
     LOG.info("embedded Redis ready at 127.0.0.1:{} with data in {}", port, dir);
     return new EmbeddedRedis(server, port);
   }
@@ -69,7 +93,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         && stale.get().info().command().map(c -> c.contains("redis-server")).orElse(false)) {
       LOG.warn("stopping stale redis-server (pid {}) left by an earlier run", pid);
       stale.get().destroy();
-      stale.get().onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+      stale.get().onExit().orTimeout(5, TimeUnit.SECONDS).join();
     }
   }
 
@@ -101,8 +125,18 @@ public final class EmbeddedRedis implements AutoCloseable {
     return port;
   }
 
+  /** Stops the server (SIGTERM: Redis flushes its append-only file), forcibly after 10 s. */
   @Override
   public void close() throws IOException {
-    server.stop();
+    server.destroy();
+    try {
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        LOG.warn("embedded Redis did not stop within 10 s; killing it");
+        server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.destroyForcibly();
+    }
   }
 }
