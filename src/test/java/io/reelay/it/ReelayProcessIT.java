@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.reelay.testing.FfmpegPublisher;
 import io.reelay.testing.ReelayProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -111,7 +112,10 @@ class ReelayProcessIT {
           + "(Redis, S3, Kafka, accounts and viewer positions)")
   void lifecycle(@TempDir Path dataDir) throws Exception {
     List<ProcessHandle> children;
-    try (ReelayProcess reelay = ReelayProcess.start(dataDir, Map.of())) {
+    int rtmpPort = ReelayProcess.freePort();
+    String streamId;
+    try (ReelayProcess reelay =
+        ReelayProcess.start(dataDir, Map.of("REELAY_RTMP_PORT", String.valueOf(rtmpPort)))) {
       Duration toHealthy = reelay.awaitHealthy(Duration.ofSeconds(90));
       System.out.println("start-up to healthy: " + toHealthy.toMillis() + " ms");
       assertTrue(reelay.waitForLine("admin token is in", Duration.ofSeconds(5)));
@@ -153,9 +157,27 @@ class ReelayProcessIT {
       redis(s.getString("redisUrl"), "BGREWRITEAOF");
       Thread.sleep(1500);
 
-      Duration stop = reelay.terminate(Duration.ofSeconds(10));
-      System.out.println("SIGTERM to exit: " + stop.toMillis() + " ms");
+      // A stream being published when SIGTERM comes is ended (Redis must outlive Vert.x).
+      String admin = Files.readString(dataDir.resolve("admin-token")).trim();
+      JsonObject stream =
+          new JsonObject(post(base + "/api/streams", "{\"title\":\"at shutdown\"}", admin).body());
+      streamId = stream.getString("id");
+      try (FfmpegPublisher ff =
+          FfmpegPublisher.start(
+              "rtmp://127.0.0.1:" + rtmpPort + "/live/" + stream.getString("key"), 60, "320x240")) {
+        assertTrue(
+            reelay.waitForLine("live " + streamId + ": publish started", Duration.ofSeconds(30)),
+            "publishing");
+        Duration stop = reelay.terminate(Duration.ofSeconds(10));
+        System.out.println("SIGTERM to exit: " + stop.toMillis() + " ms");
+      }
       assertEquals(143 == reelay.process().exitValue() || 0 == reelay.process().exitValue(), true);
+      assertTrue(
+          reelay.output().stream().anyMatch(l -> l.contains("live " + streamId + ": ended")),
+          String.join("\n", reelay.output()));
+      assertFalse(
+          reelay.output().stream().anyMatch(l -> l.contains("ending failed")),
+          String.join("\n", reelay.output()));
     }
     Thread.sleep(300);
     for (ProcessHandle child : children) {
@@ -178,6 +200,9 @@ class ReelayProcessIT {
       var position = get(base + "/api/me/positions/vid1", token);
       assertEquals(200, position.statusCode(), position.body());
       assertEquals(42.5, new JsonObject(position.body()).getDouble("seconds"));
+      var stream = get(base + "/api/streams/" + streamId, null);
+      assertEquals(200, stream.statusCode(), stream.body());
+      assertEquals("ended", new JsonObject(stream.body()).getString("state"), stream.body());
       try (var in =
           s3(dataDir)
               .getObject(

@@ -1,9 +1,7 @@
 package io.reelay.testing;
 
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +20,20 @@ import java.util.concurrent.TimeUnit;
 /** The real {@code target/reelay.jar} started as a separate process, as an operator would. */
 public final class ReelayProcess implements AutoCloseable {
   private final Process process;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * The process's output goes to a file rather than a pipe: a pipe's reader loses what is left in
+   * it when the process exits ("Stream closed"), and the lines of a shutdown are what some tests
+   * check.
+   */
+  private final Path log;
+
   public final int httpPort;
 
-  private ReelayProcess(Process process, int httpPort) {
+  private ReelayProcess(Process process, Path log, int httpPort) {
     this.process = process;
+    this.log = log;
     this.httpPort = httpPort;
-    Thread pump =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  output.add(line);
-                }
-              } catch (IOException e) {
-                output.add("<output closed: " + e + ">");
-              }
-            },
-            "reelay-process-output");
-    pump.setDaemon(true);
-    pump.start();
   }
 
   public static Path jar() {
@@ -95,12 +82,16 @@ public final class ReelayProcess implements AutoCloseable {
     pb.environment().put("REELAY_HTTP_HOST", "127.0.0.1");
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
-    return new ReelayProcess(pb.start(), httpPort);
+    Path log = Files.createTempFile("reelay-process-", ".log");
+    pb.redirectOutput(log.toFile());
+    return new ReelayProcess(pb.start(), log, httpPort);
   }
 
   public List<String> output() {
-    synchronized (output) {
-      return List.copyOf(output);
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return List.of("<output unreadable: " + e + ">");
     }
   }
 
@@ -170,5 +161,10 @@ public final class ReelayProcess implements AutoCloseable {
     List<ProcessHandle> children = descendants();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temp file: the OS's cleanup takes it
+    }
   }
 }
