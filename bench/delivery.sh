@@ -101,13 +101,26 @@ http {
 NGINX
 nginx -p "$NGX" -c "$NGX/nginx.conf"
 
-run() { # name url -> "rps p99ms"
+# CPU ticks (user + system) of the given processes and their threads, from /proc.
+ticks() { local t=0 p; for p in "$@"; do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+serving() { # the server processes behind a URL: the Reelay JVM, or nginx's master and workers
+  case "$1" in
+    *":$HTTP/"*) echo "$REELAY_PID" ;;
+    *) local m; m=$(cat "$NGX/nginx.pid"); echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
+  esac; }
+run() { # name url -> "rps p99ms"; also prints the server's CPU time per response
+  local procs; procs=$(serving "$2")
+  local t0; t0=$(ticks $procs)
   local out; out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$2")
+  local t1; t1=$(ticks $procs)
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   local p99; p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   local errs; errs=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
   p99=$(python3 -c "v='$p99'; u={'us':0.001,'ms':1,'s':1000}; import re; m=re.match(r'([\d.]+)(\w+)',v); print(round(float(m.group(1))*u[m.group(2)],2))")
-  printf '%-22s %10s req/s   p99 %8s ms   %s\n' "$1" "$rps" "$p99" "$errs" >&2
+  local cpu; cpu=$(python3 -c "print(round(($t1 - $t0) * 1e6 / $(getconf CLK_TCK) / ($rps * $SECS)))")
+  printf '%-22s %10s req/s   p99 %8s ms   server CPU %5s us/response   %s\n' \
+    "$1" "$rps" "$p99" "$cpu" "$errs" >&2
   echo "$rps $p99"
 }
 echo "== wrk -t2 -c64 -d${SECS}s, $ROUNDS round(s)"
