@@ -38,7 +38,9 @@ cpu_s() { # user+system seconds of a process and its children so far
 threads_snapshot() { # "tid ticks name" for every thread of the server
   for t in /proc/$server/task/*; do
     awk -v t="${t##*/}" '{match($0, /\(.*\)/); name=substr($0, RSTART+1, RLENGTH-2);
-      n=split(substr($0, RLENGTH+RSTART+1), f, " "); print t, f[12]+f[13], name}' "$t/stat" 2>/dev/null
+      n=split(substr($0, RLENGTH+RSTART+1), f, " "); print t, f[12]+f[13], name}' "$t/stat" 2>/dev/null \
+      || true # a thread that ended since the glob (x264, decoder): under set -e its failed read
+              # ended the whole benchmark, silently, when it happened to be the last one listed
   done; }
 thread_cpu() { # between two snapshots ($1 before, $2 after): the JIT compiler threads' CPU seconds,
   # then CPU seconds per thread name (digits dropped), top 12. Threads that ended in between are

@@ -124,14 +124,14 @@ final class JobRunner {
         .put("storyboard", VodKeys.STORYBOARD_DIR + "/storyboard.vtt");
   }
 
+  /** From the segment's moofs only: its media data goes from the file to S3 unread. */
   private static JsonObject segmentFacts(Path file, int number) throws IOException, MediaException {
-    byte[] bytes = Files.readAllBytes(file);
-    SegmentFacts.Facts f = SegmentFacts.of(bytes);
+    SegmentFacts.Facts f = SegmentFacts.of(file);
     return new JsonObject()
         .put("n", number)
         .put("t", f.baseDecodeTime())
         .put("d", f.durationTicks())
-        .put("bytes", bytes.length)
+        .put("bytes", Files.size(file))
         .put("iframeBytes", f.firstSampleEnd());
   }
 

@@ -1,6 +1,8 @@
 package io.reelay.transcode.media;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,40 +16,120 @@ final class Fmp4 {
   /** init = every box before the first moof; each fragment = a moof with its following boxes. */
   record Split(byte[] init, List<byte[]> fragments) {}
 
+  /** A top-level box: where it starts and how long it is, header included. */
+  record Box(String type, long offset, long size) {}
+
+  /**
+   * Where the parts of a fragmented MP4 lie: the init ends at the first moof; a fragment is its
+   * moof box and the bytes after it (the mdat) up to the next moof, the mfra trailer, or the end.
+   */
+  record Layout(long initEnd, List<Fragment> fragments) {}
+
+  record Fragment(long offset, long moofSize, long end) {}
+
+  /** Largest moof we read into the heap: x264's are a few kB (16 bytes per sample). */
+  private static final int MAX_MOOF_BYTES = 1 << 20;
+
   static Split split(byte[] file) throws MediaException {
-    int firstMoof = -1;
-    List<Integer> moofs = new ArrayList<>();
-    int off = 0;
-    while (off + 8 <= file.length) {
-      long size = boxSize(file, off);
-      String type = type(file, off);
-      if (size < 8 || off + size > file.length) {
-        throw new MediaException("malformed MP4 box '" + type + "' at " + off);
-      }
-      if (type.equals("moof")) {
-        moofs.add(off);
-        if (firstMoof < 0) {
-          firstMoof = off;
-        }
-      } else if (type.equals("mfra")) {
-        moofs.add(off); // trailer: ends the last fragment, belongs to none
-      }
-      off += (int) size;
-    }
-    if (firstMoof < 0) {
-      throw new MediaException("encoder output contains no fragments");
-    }
-    byte[] init = java.util.Arrays.copyOfRange(file, 0, firstMoof);
+    Layout layout = layout(boxes(ByteBuffer.wrap(file)));
+    byte[] init = java.util.Arrays.copyOfRange(file, 0, (int) layout.initEnd());
     List<byte[]> frags = new ArrayList<>();
-    for (int i = 0; i < moofs.size(); i++) {
-      int start = moofs.get(i);
-      if (!type(file, start).equals("moof")) {
-        continue;
-      }
-      int end = i + 1 < moofs.size() ? moofs.get(i + 1) : file.length;
-      frags.add(java.util.Arrays.copyOfRange(file, start, end));
+    for (Fragment f : layout.fragments()) {
+      frags.add(java.util.Arrays.copyOfRange(file, (int) f.offset(), (int) f.end()));
     }
     return new Split(init, frags);
+  }
+
+  static Layout layout(List<Box> boxes) throws MediaException {
+    List<Box> bounds = new ArrayList<>();
+    for (Box b : boxes) {
+      if (b.type().equals("moof") || b.type().equals("mfra")) {
+        bounds.add(b); // mfra: the trailer ends the last fragment and belongs to none
+      }
+    }
+    if (bounds.isEmpty() || !bounds.get(0).type().equals("moof")) {
+      throw new MediaException("encoder output contains no fragments");
+    }
+    Box last = boxes.get(boxes.size() - 1);
+    long length = last.offset() + last.size();
+    List<Fragment> fragments = new ArrayList<>();
+    for (int i = 0; i < bounds.size(); i++) {
+      Box b = bounds.get(i);
+      if (b.type().equals("moof")) {
+        long end = i + 1 < bounds.size() ? bounds.get(i + 1).offset() : length;
+        fragments.add(new Fragment(b.offset(), b.size(), end));
+      }
+    }
+    return new Layout(bounds.get(0).offset(), fragments);
+  }
+
+  /** The top-level boxes of an in-heap file. */
+  static List<Box> boxes(ByteBuffer file) throws MediaException {
+    List<Box> boxes = new ArrayList<>();
+    long off = 0;
+    while (off + 8 <= file.limit()) {
+      Box b = box(file.slice((int) off, (int) Math.min(16, file.limit() - off)), off, file.limit());
+      boxes.add(b);
+      off += b.size();
+    }
+    return boxes;
+  }
+
+  /** The top-level boxes of a file, from their headers only: the payloads stay on disk. */
+  static List<Box> boxes(FileChannel file) throws IOException, MediaException {
+    List<Box> boxes = new ArrayList<>();
+    long length = file.size();
+    long off = 0;
+    ByteBuffer header = ByteBuffer.allocate(16);
+    while (off + 8 <= length) {
+      header.clear().limit((int) Math.min(16, length - off));
+      readFully(file, header, off);
+      Box b = box(header.flip(), off, length);
+      boxes.add(b);
+      off += b.size();
+    }
+    return boxes;
+  }
+
+  /**
+   * Reads {@code size} bytes at {@code offset}; for box bodies we need in the heap (moof, init).
+   */
+  static byte[] read(FileChannel file, long offset, long size) throws IOException, MediaException {
+    if (size > MAX_MOOF_BYTES * 16L) {
+      throw new MediaException("MP4 box of " + size + " bytes at " + offset + " is implausible");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) size);
+    readFully(file, buf, offset);
+    return buf.array();
+  }
+
+  private static void readFully(FileChannel file, ByteBuffer buf, long offset) throws IOException {
+    while (buf.hasRemaining()) {
+      if (file.read(buf, offset + buf.position()) < 0) {
+        throw new java.io.EOFException("MP4 ends inside a box at " + offset);
+      }
+    }
+  }
+
+  /** Parses the box header at the start of {@code header} (8 or 16 bytes). */
+  private static Box box(ByteBuffer header, long offset, long length) throws MediaException {
+    long size = header.getInt(0) & 0xFFFFFFFFL;
+    String type =
+        new String(
+            new byte[] {header.get(4), header.get(5), header.get(6), header.get(7)},
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (size == 1 && header.limit() >= 16) {
+      size = header.getLong(8);
+    } else if (size == 0) {
+      size = length - offset;
+    }
+    if (size < 8 || offset + size > length) {
+      throw new MediaException("malformed MP4 box '" + type + "' at " + offset);
+    }
+    if (type.equals("moof") && size > MAX_MOOF_BYTES) {
+      throw new MediaException("moof of " + size + " bytes at " + offset + " is implausible");
+    }
+    return new Box(type, offset, size);
   }
 
   /** Sets mfhd.sequence_number and tfdt.baseMediaDecodeTime of a single-track fragment. */

@@ -1,6 +1,10 @@
 package io.reelay.transcode.media;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * What the packagers need to know about a finished CMAF file without decoding it: track timescale,
@@ -109,11 +113,36 @@ public final class SegmentFacts {
         java.util.Arrays.copyOfRange(
             segment, moof, (int) Math.min(segment.length, moof + moofSize));
     long tfdt = Fmp4.tfdt(first);
-    return new Facts(tfdt, Fmp4.segmentDuration(segment), moof + firstSampleEnd(first, segment));
+    return new Facts(
+        tfdt, Fmp4.segmentDuration(segment), moof + firstSampleEnd(first, segment.length));
+  }
+
+  /** As {@link #of(byte[])}, reading only the box headers and moofs of the file. */
+  public static Facts of(Path segment) throws IOException, MediaException {
+    try (FileChannel file = FileChannel.open(segment, StandardOpenOption.READ)) {
+      long length = file.size();
+      byte[] first = null;
+      long firstOffset = 0;
+      long duration = 0;
+      for (Fmp4.Box b : Fmp4.boxes(file)) {
+        if (b.type().equals("moof")) {
+          byte[] moof = Fmp4.read(file, b.offset(), b.size());
+          duration += Fmp4.fragmentDuration(moof);
+          if (first == null) {
+            first = moof;
+            firstOffset = b.offset();
+          }
+        }
+      }
+      if (first == null) {
+        throw new MediaException("segment without moof");
+      }
+      return new Facts(Fmp4.tfdt(first), duration, firstOffset + firstSampleEnd(first, length));
+    }
   }
 
   /** Offset (relative to the moof) just past the first sample, from trun data_offset + size. */
-  private static long firstSampleEnd(byte[] moof, byte[] whole) throws MediaException {
+  private static long firstSampleEnd(byte[] moof, long whole) throws MediaException {
     int trun = Fmp4.find(moof, 0, moof.length, "moof", "traf", "trun");
     int tfhd = Fmp4.find(moof, 0, moof.length, "moof", "traf", "tfhd");
     if (trun < 0 || tfhd < 0) {
@@ -122,7 +151,7 @@ public final class SegmentFacts {
     ByteBuffer bb = ByteBuffer.wrap(moof);
     int flags = bb.getInt(trun + 8) & 0xFFFFFF;
     if ((flags & 0x01) == 0) {
-      return whole.length; // no data offset: fall back to the whole segment
+      return whole; // no data offset: fall back to the whole segment
     }
     long dataOffset = bb.getInt(trun + 16);
     int p = trun + 20 + ((flags & 0x04) != 0 ? 4 : 0);
@@ -137,10 +166,10 @@ public final class SegmentFacts {
       int q = tfhd + 16 + ((tfhdFlags & 0x01) != 0 ? 8 : 0) + ((tfhdFlags & 0x02) != 0 ? 4 : 0);
       q += (tfhdFlags & 0x08) != 0 ? 4 : 0;
       if ((tfhdFlags & 0x10) == 0) {
-        return whole.length;
+        return whole;
       }
       size = bb.getInt(q) & 0xFFFFFFFFL;
     }
-    return Math.min(whole.length, dataOffset + size);
+    return Math.min(whole, dataOffset + size);
   }
 }

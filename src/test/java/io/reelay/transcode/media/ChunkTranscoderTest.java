@@ -159,6 +159,21 @@ class ChunkTranscoderTest {
   }
 
   @Test
+  void segmentFactsReadFromTheFileMatchThoseOfItsBytes() throws Exception {
+    for (Ladder.Rung rung : ladder.rungs()) {
+      Path dir = out.resolve(rung.name());
+      long ticksPerFrame = SegmentFacts.timescale(Files.readAllBytes(dir.resolve("init.mp4"))) / 25;
+      for (ChunkPlan.Segment s : plan.segments()) {
+        Path seg = dir.resolve(ChunkTranscoder.segmentName(s.index()));
+        SegmentFacts.Facts fromFile = SegmentFacts.of(seg);
+        assertEquals(SegmentFacts.of(Files.readAllBytes(seg)), fromFile, seg.toString());
+        assertEquals(s.startFrame() * ticksPerFrame, fromFile.baseDecodeTime(), "tfdt " + seg);
+        assertEquals(s.frameCount() * ticksPerFrame, fromFile.durationTicks(), "duration " + seg);
+      }
+    }
+  }
+
+  @Test
   void copiedAudioIsAlignedAndAsLongAsVideo() throws Exception {
     assertTrue(audio.copied());
     checkAudio(audio, out.resolve("audio"));
