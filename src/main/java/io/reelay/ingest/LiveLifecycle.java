@@ -15,8 +15,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,12 @@ final class LiveLifecycle {
   private final Map<String, LivePublish> active = new HashMap<>();
 
   private boolean closing;
+
+  /**
+   * Disconnects and endings under way. Shutdown waits for them: one that began just before it (the
+   * publisher left a moment before SIGTERM) still needs Redis, S3 and the Kafka producer.
+   */
+  private final Set<Future<Void>> settling = new HashSet<>();
 
   private record Grace(long timerId, LivePublish publish) {}
 
@@ -192,55 +200,66 @@ final class LiveLifecycle {
       return Future.succeededFuture();
     }
     active.remove(p.streamId, p);
-    return p.finish()
-        .eventually(() -> store.release(p.streamId, p.lockToken))
-        .eventually(() -> store.clearIngestStats(p.streamId))
-        .transform(
-            ar -> {
-              if (closing) {
-                return end(p);
-              }
-              LOG.info(
-                  "live {}: publisher gone, ending in {} ms unless it returns",
-                  p.streamId,
-                  graceMs);
-              long timer = vertx.setTimer(graceMs, t -> end(p));
-              Grace old = graces.put(p.streamId, new Grace(timer, p));
-              if (old != null) {
-                vertx.cancelTimer(old.timerId());
-              }
-              return Future.succeededFuture();
-            });
+    return settling(
+        p.finish()
+            .eventually(() -> store.release(p.streamId, p.lockToken))
+            .eventually(() -> store.clearIngestStats(p.streamId))
+            .transform(
+                ar -> {
+                  if (closing) {
+                    return end(p);
+                  }
+                  LOG.info(
+                      "live {}: publisher gone, ending in {} ms unless it returns",
+                      p.streamId,
+                      graceMs);
+                  long timer = vertx.setTimer(graceMs, t -> end(p));
+                  Grace old = graces.put(p.streamId, new Grace(timer, p));
+                  if (old != null) {
+                    vertx.cancelTimer(old.timerId());
+                  }
+                  return Future.succeededFuture();
+                }));
+  }
+
+  private Future<Void> settling(Future<Void> work) {
+    settling.add(work);
+    work.onComplete(ar -> settling.remove(work));
+    return work;
   }
 
   private Future<Void> end(LivePublish p) {
     graces.remove(p.streamId);
-    return store
-        .markEnded(p.streamId, p.session)
-        .compose(
-            ended -> {
-              if (!ended) {
-                // Resumed by a later session (which owns the window now), or deleted: then the
-                // window is nobody's and ends, so its state expires.
-                return store
-                    .get(p.streamId)
-                    .compose(r -> r == null ? p.writer.end() : Future.succeededFuture());
-              }
-              LOG.info("live {}: ended", p.streamId);
-              archiver.forget(p.streamId);
-              // stream.ended promises a complete archive (live-to-VOD reads it at once): wait for
-              // this stream's uploads still in flight. Earlier publishes of the broadcast on other
-              // instances finished theirs during the grace period.
-              return p.writer
-                  .end()
-                  .eventually(() -> archiver.drained(p.streamId))
-                  .compose(v -> store.broadcastStart(p.streamId))
-                  .recover(err -> Future.succeededFuture(0L))
-                  .compose(
-                      firstMsn ->
-                          events.ended(p.streamId, p.session, firstMsn, p.writer.nextMsn() - 1));
-            })
-        .onFailure(err -> LOG.warn("live {}: ending failed: {}", p.streamId, err.toString()));
+    return settling(
+        store
+            .markEnded(p.streamId, p.session)
+            .compose(
+                ended -> {
+                  if (!ended) {
+                    // Resumed by a later session (which owns the window now), or deleted: then the
+                    // window is nobody's and ends, so its state expires.
+                    return store
+                        .get(p.streamId)
+                        .compose(r -> r == null ? p.writer.end() : Future.succeededFuture());
+                  }
+                  LOG.info("live {}: ended", p.streamId);
+                  archiver.forget(p.streamId);
+                  // stream.ended promises a complete archive (live-to-VOD reads it at once): wait
+                  // for
+                  // this stream's uploads still in flight. Earlier publishes of the broadcast on
+                  // other
+                  // instances finished theirs during the grace period.
+                  return p.writer
+                      .end()
+                      .eventually(() -> archiver.drained(p.streamId))
+                      .compose(v -> store.broadcastStart(p.streamId))
+                      .recover(err -> Future.succeededFuture(0L))
+                      .compose(
+                          firstMsn ->
+                              events.ended(
+                                  p.streamId, p.session, firstMsn, p.writer.nextMsn() - 1));
+                })
+            .onFailure(err -> LOG.warn("live {}: ending failed: {}", p.streamId, err.toString())));
   }
 
   /** On undeploy: streams in their grace period end now rather than stay live forever. */
@@ -253,6 +272,9 @@ final class LiveLifecycle {
     for (Grace g : Map.copyOf(graces).values()) {
       vertx.cancelTimer(g.timerId());
       all = Future.join(all, end(g.publish())).mapEmpty();
+    }
+    for (Future<Void> work : List.copyOf(settling)) {
+      all = Future.join(all, work).mapEmpty();
     }
     return all;
   }

@@ -5,7 +5,6 @@ import io.reelay.hls.HlsWriter;
 import io.reelay.hls.MediaPlaylist;
 import io.reelay.http.Gzip;
 import io.reelay.http.HttpModule;
-import io.reelay.http.MediaFile;
 import io.reelay.platform.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -55,7 +54,6 @@ public final class LiveHttpModule implements HttpModule {
   private LiveNotifications notifications;
   private volatile io.reelay.storage.ObjectStore archive;
   private io.reelay.storage.ObjectTransfer transfer;
-  private java.nio.file.Path mediaDir;
   private final MediaCache cache = new MediaCache(128L * 1024 * 1024);
   private final LiveStateCache states =
       new LiveStateCache(
@@ -78,7 +76,6 @@ public final class LiveHttpModule implements HttpModule {
     this.redis = RedisAPI.api(redisClient);
     this.notifications = new LiveNotifications(vertx, config, this::changed);
     this.transfer = new io.reelay.storage.ObjectTransfer(vertx);
-    this.mediaDir = config.dataDir().resolve("cache/live");
     router.get("/api/time").handler(this::time);
     router.get("/live/:stream/master.m3u8").handler(this::master);
     router.get("/live/:stream/manifest.mpd").handler(this::mpd);
@@ -463,7 +460,7 @@ public final class LiveHttpModule implements HttpModule {
     return Future.join(reads);
   }
 
-  private void send(RoutingContext ctx, MediaCache.Media media, String type) {
+  private static void send(RoutingContext ctx, MediaCache.Media media, String type) {
     HttpServerResponse response = ctx.response();
     response
         .putHeader("Content-Type", type)
@@ -474,29 +471,7 @@ public final class LiveHttpModule implements HttpModule {
       response.setStatusCode(304).end();
       return;
     }
-    if (ctx.request().getHeader("Range") != null) {
-      ByteRanges.send(ctx, media.bytes());
-      return;
-    }
-    MediaFile file = media.file();
-    if (file != null) {
-      file.send(vertx, ctx.request().version(), response)
-          .onFailure(
-              err -> {
-                if (!response.headWritten()) {
-                  response.end(media.bytes()); // evicted meanwhile: the bytes are still here
-                }
-              });
-      return;
-    }
-    if (media.servedAgain()) {
-      // A second viewer: later ones get it by sendfile(2) from a file, written off the loop.
-      vertx
-          .executeBlocking(() -> MediaFile.write(mediaDir, media.bytes()), false)
-          .onSuccess(media::attach)
-          .onFailure(err -> LOG.warn("live media kept in memory only: {}", err.toString()));
-    }
-    response.end(media.bytes());
+    ByteRanges.send(ctx, media.bytes());
   }
 
   private static void playlist(

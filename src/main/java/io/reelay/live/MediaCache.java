@@ -1,7 +1,6 @@
 package io.reelay.live;
 
 import io.netty.buffer.Unpooled;
-import io.reelay.http.MediaFile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
@@ -15,59 +14,11 @@ import java.util.Map;
  * more than sending it. Confined to one event loop.
  */
 final class MediaCache {
-  /**
-   * An object's bytes, its strong ETag, and, once a second viewer asks for it, a copy in a {@link
-   * MediaFile} that later viewers get by sendfile(2). A single viewer costs no file.
-   */
-  static final class Media {
-    private final Buffer bytes;
-    private final String etag;
-    private int served;
-    private MediaFile file;
-    private boolean evicted;
-
-    Media(Buffer bytes, String etag) {
-      this.bytes = bytes;
-      this.etag = etag;
-    }
-
+  /** An object's bytes and its strong ETag. */
+  record Media(Buffer bytes, String etag) {
     static Media of(Buffer bytes) {
       return new Media(
           bytes, "\"" + Integer.toHexString(bytes.hashCode()) + "-" + bytes.length() + "\"");
-    }
-
-    Buffer bytes() {
-      return bytes;
-    }
-
-    String etag() {
-      return etag;
-    }
-
-    /** The file to send, or null while there is none (yet). */
-    MediaFile file() {
-      return file;
-    }
-
-    /** Counts a response; true exactly once, at the second, when a file starts to pay. */
-    boolean servedAgain() {
-      return ++served == 2;
-    }
-
-    /** The file written for it; discarded at once when the object left the cache meanwhile. */
-    void attach(MediaFile written) {
-      if (evicted) {
-        written.discard();
-      } else {
-        file = written;
-      }
-    }
-
-    private void evict() {
-      evicted = true;
-      if (file != null) {
-        file.discard();
-      }
     }
   }
 
@@ -102,14 +53,12 @@ final class MediaCache {
     Media old = entries.put(key, value);
     if (old != null) {
       bytes -= old.bytes().length();
-      old.evict();
     }
     bytes += length;
     var it = entries.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {
       Map.Entry<String, Media> eldest = it.next();
       bytes -= eldest.getValue().bytes().length();
-      eldest.getValue().evict();
       it.remove();
     }
   }
