@@ -48,7 +48,7 @@ rport=$(free_port); aport=$(free_port)
 # start a transcode (1 GiB source download + ffmpeg) competing with the next measurement.
 REELAY_ROLES=${REELAY_ROLES:-ingest,upload,cache,manifest,delivery} \
 REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_HTTP_HOST=127.0.0.1 \
-  REELAY_ADMIN_TOKEN=$token REELAY_UPLOAD_WARMUP=${BENCH_WARMUP:-0} java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+  REELAY_ADMIN_TOKEN=$token REELAY_UPLOAD_WARMUP=${BENCH_WARMUP:-${REELAY_UPLOAD_WARMUP:-0}} java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 rpid=$!; pids+=("$rpid")
 TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
 apid=$!; pids+=("$apid")

@@ -79,7 +79,9 @@ public record UploadSettings(
     if (singlePutMax < 1 || singlePutMax > MAX_PART_SIZE) {
       throw new ConfigException("REELAY_UPLOAD_SINGLE_PUT_MAX", "must be between 1 byte and 5GiB");
     }
-    long warmup = s.bytes("REELAY_UPLOAD_WARMUP", 0);
+    // "0" turns it off (every other size must be positive).
+    long warmup =
+        "0".equals(s.get("REELAY_UPLOAD_WARMUP", "0")) ? 0 : s.bytes("REELAY_UPLOAD_WARMUP", 0);
     if (warmup < 0 || warmup >= maxSize) {
       throw new ConfigException(
           "REELAY_UPLOAD_WARMUP", "must be between 0 (off) and REELAY_UPLOAD_MAX_SIZE");

@@ -30,6 +30,7 @@ class UploadSettingsTest {
     assertEquals(Duration.ofSeconds(30), u.stallTimeout());
     assertEquals(16L << 10, u.stallMinBytes());
     assertEquals(0, u.warmupBytes(), "no start-up warm-up unless asked for");
+    assertEquals(0, load(Map.of("REELAY_UPLOAD_WARMUP", "0")).upload().warmupBytes(), "0 is off");
     assertEquals(u, UploadSettings.fromJson(u.toJson()));
   }
 
