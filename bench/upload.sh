@@ -11,7 +11,9 @@
 # Optional: REELAY_JAVA_OPTS (extra JVM flags, e.g. JFR), REELAY_LOG (copy the server log there:
 # it says how long each join of the parts took), REELAY_ROLES (default: no transcode roles),
 # BENCH_VMSTAT (copy a `vmstat 1` log of the whole run there), BENCH_ROUNDS (repeat the straight
-# and abort rows, default 1).
+# and abort rows, default 1), BENCH_WARMUP (a size: start Reelay with REELAY_UPLOAD_WARMUP set to
+# it and wait for its start-up warm-up to finish before the first upload; its time and CPU are
+# printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1024}
@@ -46,15 +48,26 @@ rport=$(free_port); aport=$(free_port)
 # start a transcode (1 GiB source download + ffmpeg) competing with the next measurement.
 REELAY_ROLES=${REELAY_ROLES:-ingest,upload,cache,manifest,delivery} \
 REELAY_DATA_DIR="$tmp/reelay" REELAY_HTTP_PORT=$rport REELAY_RTMP_PORT=0 REELAY_HTTP_HOST=127.0.0.1 \
-  REELAY_ADMIN_TOKEN=$token java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
+  REELAY_ADMIN_TOKEN=$token REELAY_UPLOAD_WARMUP=${BENCH_WARMUP:-${REELAY_UPLOAD_WARMUP:-0}} java -Xmx1g ${REELAY_JAVA_OPTS:-} -jar "$jar" >"$tmp/reelay.log" 2>&1 &
 rpid=$!; pids+=("$rpid")
 TUS_PORT=$aport TUS_DIR="$tmp/anchor" node "$tmp/tus-anchor-server.mjs" >"$tmp/anchor.log" 2>&1 &
 apid=$!; pids+=("$apid")
 if [ -n "${BENCH_VMSTAT:-}" ]; then vmstat -t 1 >"$tmp/vmstat.log" & pids+=("$!"); fi
+t0=$(date +%s.%N)
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rport/health")" = 200 ]; do
   kill -0 "$rpid" 2>/dev/null || { cat "$tmp/reelay.log" >&2; exit 1; }
   sleep 0.2
 done
+echo "Reelay healthy after $(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')") s," \
+  "server CPU so far $(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$rpid/stat") s"
+if [ "${BENCH_WARMUP:-0}" != 0 ]; then
+  until grep -q 'upload warm-up' "$tmp/reelay.log"; do
+    kill -0 "$rpid" 2>/dev/null || { cat "$tmp/reelay.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "warm-up done $(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')") s after start:" \
+    "$(grep -o 'upload warm-up.*' "$tmp/reelay.log")"
+fi
 
 heap_after_gc() { # MB of heap in use right after a full GC
   jcmd "$rpid" GC.run >/dev/null

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param stallMinBytes see {@code stallTimeout}
  * @param singlePutMax largest presigned upload sent in one PUT; larger ones get presigned multipart
  *     part URLs of {@code partSize} (S3 takes at most 5 GiB in one PUT)
+ * @param warmupBytes bytes a node sends through its own tus endpoint once it has started (into a
+ *     scratch upload it then terminates), so the JIT compiles the upload path before the first real
+ *     upload; 0 (the default) turns it off
  */
 public record UploadSettings(
     long maxSize,
@@ -23,13 +26,26 @@ public record UploadSettings(
     long partSize,
     Duration stallTimeout,
     long stallMinBytes,
-    long singlePutMax) {
+    long singlePutMax,
+    long warmupBytes) {
 
   /** S3 refuses non-final parts below 5 MiB and uploads of more than 10,000 parts. */
   public static final long MIN_PART_SIZE = 5L << 20;
 
   public static final long MAX_PART_SIZE = 5L << 30;
   public static final int MAX_PARTS = 10_000;
+
+  /** Without the warm-up. */
+  public UploadSettings(
+      long maxSize,
+      int maxConcurrent,
+      Duration expiry,
+      long partSize,
+      Duration stallTimeout,
+      long stallMinBytes,
+      long singlePutMax) {
+    this(maxSize, maxConcurrent, expiry, partSize, stallTimeout, stallMinBytes, singlePutMax, 0);
+  }
 
   /** With the default presigned single-PUT limit (5 GiB, S3's own). */
   public UploadSettings(
@@ -63,6 +79,13 @@ public record UploadSettings(
     if (singlePutMax < 1 || singlePutMax > MAX_PART_SIZE) {
       throw new ConfigException("REELAY_UPLOAD_SINGLE_PUT_MAX", "must be between 1 byte and 5GiB");
     }
+    // "0" turns it off (every other size must be positive).
+    long warmup =
+        "0".equals(s.get("REELAY_UPLOAD_WARMUP", "0")) ? 0 : s.bytes("REELAY_UPLOAD_WARMUP", 0);
+    if (warmup < 0 || warmup >= maxSize) {
+      throw new ConfigException(
+          "REELAY_UPLOAD_WARMUP", "must be between 0 (off) and REELAY_UPLOAD_MAX_SIZE");
+    }
     return new UploadSettings(
         maxSize,
         (int) concurrent,
@@ -70,7 +93,8 @@ public record UploadSettings(
         partSize,
         s.duration("REELAY_UPLOAD_STALL_TIMEOUT", Duration.ofSeconds(30)),
         s.bytes("REELAY_UPLOAD_STALL_MIN_BYTES", 16L << 10),
-        singlePutMax);
+        singlePutMax,
+        warmup);
   }
 
   public static UploadSettings defaults() {
@@ -85,7 +109,8 @@ public record UploadSettings(
         .put("partSize", partSize)
         .put("stallTimeoutMillis", stallTimeout.toMillis())
         .put("stallMinBytes", stallMinBytes)
-        .put("singlePutMax", singlePutMax);
+        .put("singlePutMax", singlePutMax)
+        .put("warmupBytes", warmupBytes);
   }
 
   public static UploadSettings fromJson(JsonObject json) {
@@ -99,6 +124,7 @@ public record UploadSettings(
         json.getLong("partSize"),
         Duration.ofMillis(json.getLong("stallTimeoutMillis")),
         json.getLong("stallMinBytes"),
-        json.getLong("singlePutMax", MAX_PART_SIZE));
+        json.getLong("singlePutMax", MAX_PART_SIZE),
+        json.getLong("warmupBytes", 0L));
   }
 }

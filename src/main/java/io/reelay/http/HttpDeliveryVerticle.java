@@ -139,7 +139,11 @@ public final class HttpDeliveryVerticle extends VerticleBase {
                                             + config.httpPort()
                                             + " is already in use")
                                     : err)))
-        .onSuccess(s -> server = s);
+        .onSuccess(
+            s -> {
+              server = s;
+              modules.forEach(m -> m.listening(vertx, config, s.actualPort()));
+            });
   }
 
   /**

@@ -14,6 +14,12 @@ public interface HttpModule {
   /** Adds this module's routes to {@code router}; may first set up its clients. */
   Future<Void> mount(Vertx vertx, ReelayConfig config, Router router);
 
+  /**
+   * Called once the server listens on {@code port} (loopback reaches it there), for work that needs
+   * the server itself; must not block.
+   */
+  default void listening(Vertx vertx, ReelayConfig config, int port) {}
+
   /** Releases what {@link #mount} created. */
   default Future<Void> close() {
     return Future.succeededFuture();

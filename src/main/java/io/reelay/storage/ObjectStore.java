@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
+import okhttp3.OkHttpClient;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -41,6 +42,21 @@ import org.w3c.dom.NodeList;
  * public method runs it on a worker thread and returns a {@link Future}.
  */
 public final class ObjectStore {
+  /**
+   * One OkHttp client under every MinIO client of the process (each store has three, and a node
+   * builds a store per capability). Left to itself, each MinIO client builds its own, loading and
+   * indexing every trusted CA certificate (all of {@code SSL_CERT_FILE} when set): at start-up that
+   * parsing was hot enough for the JIT to compile it, and the compiler was still busy with it
+   * during the first upload. Clients with other timeouts derive from it and share its pool.
+   */
+  private static final class SharedHttp {
+    static final OkHttpClient CLIENT =
+        io.minio.http.HttpUtils.newDefaultHttpClient(
+            TimeUnit.MINUTES.toMillis(5),
+            TimeUnit.MINUTES.toMillis(5),
+            TimeUnit.MINUTES.toMillis(5));
+  }
+
   private final Vertx vertx;
   private final MinioClient client;
   // The multipart calls (create, complete, abort) are only public on the async client.
@@ -65,6 +81,7 @@ public final class ObjectStore {
             .endpoint(endpoint)
             .credentials(accessKey, secretKey)
             .region(region)
+            .httpClient(SharedHttp.CLIENT)
             .build();
     // Fail fast when the store is unreachable instead of hanging a worker thread for minutes.
     client.setTimeout(
@@ -74,6 +91,7 @@ public final class ObjectStore {
             .endpoint(endpoint)
             .credentials(accessKey, secretKey)
             .region(region)
+            .httpClient(SharedHttp.CLIENT)
             .build();
     // Completing a multipart upload makes the store concatenate every part: give it time.
     multipart.setTimeout(
@@ -83,6 +101,7 @@ public final class ObjectStore {
             .endpoint(config.s3EndpointForClients())
             .credentials(accessKey, secretKey)
             .region(region)
+            .httpClient(SharedHttp.CLIENT)
             .build();
   }
 

@@ -32,6 +32,16 @@ public final class UploadHttpModule implements HttpModule {
             });
   }
 
+  @Override
+  public void listening(Vertx vertx, ReelayConfig config, int port) {
+    // Once per process, whatever the number of delivery instances.
+    long bytes = services.settings.warmupBytes();
+    if (bytes > 0
+        && vertx.sharedData().getLocalMap("reelay.upload").putIfAbsent("warmed-up", true) == null) {
+      new UploadWarmup(vertx, config, port, bytes).run();
+    }
+  }
+
   /** Part files left by a crash are useless (their bytes were never committed): drop them once. */
   private static Future<Void> clearPartFiles(Vertx vertx, UploadServices s) {
     boolean first =

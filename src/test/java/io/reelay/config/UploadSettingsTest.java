@@ -29,6 +29,8 @@ class UploadSettingsTest {
     assertEquals(8L << 20, u.partSize());
     assertEquals(Duration.ofSeconds(30), u.stallTimeout());
     assertEquals(16L << 10, u.stallMinBytes());
+    assertEquals(0, u.warmupBytes(), "no start-up warm-up unless asked for");
+    assertEquals(0, load(Map.of("REELAY_UPLOAD_WARMUP", "0")).upload().warmupBytes(), "0 is off");
     assertEquals(u, UploadSettings.fromJson(u.toJson()));
   }
 
@@ -43,11 +45,13 @@ class UploadSettingsTest {
                 "REELAY_UPLOAD_EXPIRY", "90m",
                 "REELAY_UPLOAD_STALL_TIMEOUT", "1500ms",
                 "REELAY_UPLOAD_STALL_MIN_BYTES", "1024",
+                "REELAY_UPLOAD_WARMUP", "512MiB",
                 "REELAY_S3_PUBLIC_ENDPOINT", "https://s3.example.com"));
     assertEquals(1L << 40, c.upload().maxSize());
     assertEquals(128L << 20, c.upload().partSize());
     assertEquals(Duration.ofMinutes(90), c.upload().expiry());
     assertEquals(Duration.ofMillis(1500), c.upload().stallTimeout());
+    assertEquals(512L << 20, c.upload().warmupBytes());
     assertEquals("https://s3.example.com", c.s3EndpointForClients());
     assertEquals(c, ReelayConfig.fromJson(c.toJson()));
   }
@@ -65,5 +69,9 @@ class UploadSettingsTest {
     assertRejected("REELAY_UPLOAD_EXPIRY", Map.of("REELAY_UPLOAD_EXPIRY", "soon"));
     assertRejected("REELAY_UPLOAD_MAX_CONCURRENT", Map.of("REELAY_UPLOAD_MAX_CONCURRENT", "0"));
     assertRejected("REELAY_S3_PUBLIC_ENDPOINT", Map.of("REELAY_S3_PUBLIC_ENDPOINT", "s3.local"));
+    assertRejected("REELAY_UPLOAD_WARMUP", Map.of("REELAY_UPLOAD_WARMUP", "-1"));
+    assertRejected(
+        "REELAY_UPLOAD_WARMUP",
+        Map.of("REELAY_UPLOAD_MAX_SIZE", "1GiB", "REELAY_UPLOAD_WARMUP", "1GiB"));
   }
 }

@@ -142,6 +142,35 @@ class UploadLifecycleTest {
   }
 
   @Test
+  @DisplayName(
+      "the start-up warm-up goes through /files/ and leaves no state, record or part behind")
+  void warmupLeavesNothing() throws Exception {
+    java.util.Set<String> before = partFiles();
+    UploadWarmup.Done done =
+        new UploadWarmup(h.vertx, h.config, h.port, 10L << 20).run().await(60, TimeUnit.SECONDS);
+    assertEquals(10L << 20, done.sent(), "both 5 MiB parts committed before the termination");
+    assertNull(state(done.id()));
+    assertEquals(
+        404,
+        h.send(HttpMethod.GET, "/api/videos/" + done.id(), Map.of("Authorization", ADMIN), null)
+            .status());
+    assertEquals(0, objectsUnder("sources/" + done.id()));
+    assertEquals(0, objectsUnder(UploadState.tempPrefix(done.id())));
+    assertEquals(before, partFiles(), "no part or assembly file left in the store");
+  }
+
+  /** The embedded store's multipart files (parts, assembly files) in the bucket. */
+  private static java.util.Set<String> partFiles() throws Exception {
+    Path bucket = h.config.dataDir().resolve("s3").resolve(h.config.s3Bucket());
+    try (Stream<Path> files = Files.walk(bucket)) {
+      return files
+          .map(p -> bucket.relativize(p).toString())
+          .filter(p -> p.contains(".mpu"))
+          .collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  @Test
   @DisplayName("a creator may have 2 unfinished uploads (setting); the third gets 429")
   void perUserLimit() throws Exception {
     String creator = h.session("CREATOR");
