@@ -395,16 +395,13 @@ public final class LiveHttpModule implements HttpModule {
         .presign(io.minio.http.Method.GET, objectKey, Map.of(), java.time.Duration.ofMinutes(1))
         .compose(
             url -> {
-              response
-                  .putHeader("Content-Type", type)
-                  .putHeader("Cache-Control", IMMUTABLE)
-                  .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+              response.putHeader("Content-Type", type).putHeader("Cache-Control", IMMUTABLE);
               return transfer.pipeTo(url, ctx.request().getHeader("Range"), response);
             })
         .onFailure(
             err -> {
               if (!response.headWritten()) {
-                response.headers().remove("Cache-Control").remove(HttpHeaders.CONTENT_ENCODING);
+                response.headers().remove("Cache-Control");
                 ctx.fail(new HttpException(404, "not in the live window or the archive"));
               } else {
                 response.reset();

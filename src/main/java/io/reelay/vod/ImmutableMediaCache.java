@@ -61,7 +61,8 @@ final class ImmutableMediaCache {
 
   /** Keeps {@code body} in a file. Blocking (it writes the file): call it off the event loop. */
   void store(String key, Buffer body, String etag, String lastModified) throws IOException {
-    if (!fits(body.length())) {
+    // Viewers who missed together each fetched it; one file is enough.
+    if (!fits(body.length()) || get(key) != null) {
       return;
     }
     MediaFile file = MediaFile.write(dir, body);
