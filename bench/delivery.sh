@@ -8,6 +8,9 @@
 # ROUNDS=N repeats the four wrk runs on the same servers (the first round meets a JVM that has
 # compiled little of the delivery path; later rounds show a server that has been up a while).
 # PERF_RECORD=file keeps a `perf record -g` of the Reelay process for the last round's two runs.
+# WARMUP_SECONDS (default 10; 0 skips it) of unmeasured wrk on each URL of both servers come
+# first, so round 1 does not charge the JVM's compilation of the whole HTTP path to whichever
+# run happens to be first (the live one), as a server that has been up a while has compiled it.
 #
 # Needs: java 17, curl, python3, wrk and nginx (Debian: apt-get install wrk nginx).
 # ffmpeg: the system one, else the one bundled with the project (JavaCPP cache).
@@ -15,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-15}
 ROUNDS=${ROUNDS:-1}
+WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 WORK=$(mktemp -d /tmp/reelay-delivery-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
@@ -130,6 +134,16 @@ profile() {
     perf record -F 499 -g -p "$REELAY_PID" -o "$PERF_RECORD.$1" -- sleep "$SECS" >/dev/null 2>&1 &
   fi
 }
+if [ "$WARMUP_SECONDS" -gt 0 ]; then
+  SEG=$(curl -fs "$BASE/live/$SID/source/index.m3u8" | grep '^seg-' | tail -1 | cut -d'?' -f1)
+  curl -fs "$BASE/live/$SID/source/$SEG" -o "$NGX/www/ladder/live.m4s"
+  chmod -R a+rX "$NGX/www"
+  echo "== warm-up: ${WARMUP_SECONDS}s of wrk on each URL, not measured"
+  for url in "$BASE/live/$SID/source/$SEG" "http://127.0.0.1:$NGX_HTTP/vod/live.m4s" \
+      "$BASE$VOD_PATH" "http://127.0.0.1:$NGX_HTTP/vod/vod.m4s"; do
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" "$url" >/dev/null
+  done
+fi
 for ROUND in $(seq 1 "$ROUNDS"); do
   # A live segment just listed: it must be in the Redis window (30 s TTL), not the S3 archive.
   SEG=$(curl -fs "$BASE/live/$SID/source/index.m3u8" | grep '^seg-' | tail -1 | cut -d'?' -f1)

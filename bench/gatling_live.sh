@@ -17,7 +17,8 @@
 # compiler is measured as response time (the CPU columns include the warm-up).
 # Env: RAMP_UP (s, default 20), POLL_SECONDS (0: reload as RFC 8216 §6.3.4 says, target duration / half of it), P99_MS (200), REELAY_ROLES,
 #      WARMUP_USERS (500), WARMUP_SECONDS (30),
-#      REELAY_HTTP_DELIVERY_INSTANCES (the server's HTTP event loops), SHARED_BENCH.
+#      REELAY_HTTP_DELIVERY_INSTANCES (the server's HTTP event loops), SHARED_BENCH,
+#      REELAY_JAR (another build, e.g. for a before/after pair; default target/reelay.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,7 +40,8 @@ cleanup() { # newest first: the publishers stop before the servers
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ -f target/reelay.jar ] || mvn -B -q package -DskipTests
+JAR=${REELAY_JAR:-target/reelay.jar}
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
 command -v ffmpeg >/dev/null || { echo "needs ffmpeg on the PATH" >&2; exit 1; }
 echo "== machine: $(nproc) cores, $(uname -r), $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
@@ -50,7 +52,7 @@ BASE="http://127.0.0.1:$HTTP"
 REELAY_DATA_DIR="$WORK/reelay" REELAY_HTTP_PORT=$HTTP REELAY_RTMP_PORT=$RTMP \
   REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN \
   REELAY_ROLES=${REELAY_ROLES:-ingest,upload,dispatch,cache,manifest,delivery} \
-  java -jar target/reelay.jar > "$WORK/reelay.log" 2>&1 &
+  java -jar "$JAR" > "$WORK/reelay.log" 2>&1 &
 REELAY_PID=$!; PIDS+=($REELAY_PID)
 
 # the feed, encoded once while the server starts: 60 s of 720p30, GOP 2 s, AAC

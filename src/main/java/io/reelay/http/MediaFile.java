@@ -12,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * A cached media object's bytes in a file, for {@code sendfile(2)}: the kernel sends them from the
@@ -21,8 +23,20 @@ import java.nio.file.StandardOpenOption;
  * <p>The file is unlinked as soon as it is written and lives on as its open channel, so nothing is
  * left on disk after a crash. Responses hold it while they send; the cache that evicts it {@link
  * #discard}s it, and it closes when the last response is done.
+ *
+ * <p>Closing happens on a thread of its own, never on the event loop that sent last or evicted it:
+ * the last close of an unlinked file on a disk file system frees its blocks through the journal and
+ * waits for any writeback of its pages.
  */
 public final class MediaFile {
+  private static final Executor CLOSER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "reelay-media-file-closer");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final FileChannel channel;
   private final long length;
   private int users;
@@ -99,6 +113,11 @@ public final class MediaFile {
     closeIfUnused();
   }
 
+  /** Whether its file is still open (for tests). */
+  boolean open() {
+    return channel.isOpen();
+  }
+
   /** The cache no longer holds it: closes now, or when the last response sending it is done. */
   public synchronized void discard() {
     discarded = true;
@@ -106,12 +125,15 @@ public final class MediaFile {
   }
 
   private void closeIfUnused() {
-    if (discarded && users == 0) {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // closing an open file does not fail in practice
-      }
+    if (discarded && users == 0 && channel.isOpen()) {
+      CLOSER.execute(
+          () -> {
+            try {
+              channel.close();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e); // closing an open file does not fail in practice
+            }
+          });
     }
   }
 }

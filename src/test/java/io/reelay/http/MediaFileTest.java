@@ -2,6 +2,7 @@ package io.reelay.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reelay.platform.ReelayVertx;
@@ -85,5 +86,10 @@ class MediaFileTest {
     HttpResponse<byte[]> gone = get(HttpClient.Version.HTTP_1_1);
     assertEquals(410, gone.statusCode());
     assertTrue(new String(gone.body()).contains("discarded"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (file.open() && System.nanoTime() < deadline) {
+      Thread.sleep(10); // closed on the closer thread, not the caller's
+    }
+    assertFalse(file.open(), "closed once discarded and unused");
   }
 }
