@@ -18,7 +18,8 @@
 # Env: RAMP_UP (s, default 20), POLL_SECONDS (0: reload as RFC 8216 §6.3.4 says, target duration / half of it), P99_MS (200), REELAY_ROLES,
 #      WARMUP_USERS (500), WARMUP_SECONDS (30),
 #      REELAY_HTTP_DELIVERY_INSTANCES (the server's HTTP event loops), SHARED_BENCH,
-#      REELAY_JAR (another build, e.g. for a before/after pair; default target/reelay.jar).
+#      REELAY_JAR (another build, e.g. for a before/after pair; default target/reelay.jar),
+#      REELAY_JAVA_OPTS (extra JVM options for the server, e.g. a perf map for profiling).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,7 +53,7 @@ BASE="http://127.0.0.1:$HTTP"
 REELAY_DATA_DIR="$WORK/reelay" REELAY_HTTP_PORT=$HTTP REELAY_RTMP_PORT=$RTMP \
   REELAY_HTTP_HOST=127.0.0.1 REELAY_ADMIN_TOKEN=$TOKEN \
   REELAY_ROLES=${REELAY_ROLES:-ingest,upload,dispatch,cache,manifest,delivery} \
-  java -jar "$JAR" > "$WORK/reelay.log" 2>&1 &
+  java ${REELAY_JAVA_OPTS:-} -jar "$JAR" > "$WORK/reelay.log" 2>&1 &
 REELAY_PID=$!; PIDS+=($REELAY_PID)
 
 # the feed, encoded once while the server starts: 60 s of 720p30, GOP 2 s, AAC
