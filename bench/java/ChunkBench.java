@@ -29,7 +29,10 @@ public class ChunkBench {
                     new LadderConfig.RungSpec("480p", 480, 1400),
                     new LadderConfig.RungSpec("360p", 360, 800)));
     Ladder ladder = LadderPlanner.plan(info, config);
-    ChunkPlan plan = ChunkPlan.create(info, ladder, 4.0, 4);
+    // SEGMENTS_PER_CHUNK (default 4, the server's): 12 makes the 48 s source one chunk, which
+    // sizes what each chunk's decoder and encoder start-up costs.
+    int perChunk = Integer.parseInt(System.getenv().getOrDefault("SEGMENTS_PER_CHUNK", "4"));
+    ChunkPlan plan = ChunkPlan.create(info, ladder, 4.0, perChunk);
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (ChunkPlan.Chunk chunk : plan.chunks()) {
