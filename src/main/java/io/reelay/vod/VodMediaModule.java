@@ -60,7 +60,12 @@ public final class VodMediaModule implements HttpModule {
   private static final long CACHE_BYTES = 256L << 20;
 
   private static final int CACHE_OBJECT_BYTES = 4 << 20;
-  private static final long CACHE_TTL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** How long a cached object is served before the store is asked whether it still has it. */
+  private static final long CACHE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** A revalidation that gets no answer in this time leaves the entry stale, to be tried again. */
+  private static final long REVALIDATE_TIMEOUT_MS = 10_000;
 
   /** Whether media came from this process's cache (HIT) or the object store (MISS). */
   static final String X_CACHE = "X-Cache";
@@ -89,7 +94,7 @@ public final class VodMediaModule implements HttpModule {
                       config.dataDir().resolve("cache/vod"),
                       CACHE_BYTES,
                       CACHE_OBJECT_BYTES,
-                      CACHE_TTL_NANOS);
+                      CACHE_FRESH_NANOS);
               return new ObjectStore(vertx, config);
             })
         .map(
@@ -162,6 +167,9 @@ public final class VodMediaModule implements HttpModule {
             && ctx.request().getHeader("Range") == null;
     ImmutableMediaCache.Entry cached = cacheable ? cache.get(key) : null;
     if (cached != null) {
+      if (cache.stale(cached) && cache.claimRevalidation(key)) {
+        revalidate(vertx, key, cached);
+      }
       serveCached(vertx, ctx, key, name, cached);
     } else {
       fromStore(vertx, ctx, key, name, token, cacheable);
@@ -172,17 +180,7 @@ public final class VodMediaModule implements HttpModule {
       Vertx vertx, RoutingContext ctx, String key, String name, String token, boolean cacheable) {
     boolean playlist = MediaTypes.isPlaylist(name);
     HttpMethod method = ctx.request().method();
-    vertx
-        .executeBlocking(
-            () ->
-                minio.getPresignedObjectUrl(
-                    GetPresignedObjectUrlArgs.builder()
-                        .method(method == HttpMethod.HEAD ? Method.HEAD : Method.GET)
-                        .bucket(bucket)
-                        .object(key)
-                        .expiry(60, TimeUnit.SECONDS)
-                        .build()),
-            false)
+    presign(vertx, method == HttpMethod.HEAD ? Method.HEAD : Method.GET, key)
         .compose(
             url -> {
               RequestOptions opts = new RequestOptions().setAbsoluteURI(url).setMethod(method);
@@ -195,6 +193,57 @@ public final class VodMediaModule implements HttpModule {
             })
         .onSuccess(resp -> respond(vertx, ctx, resp, name, playlist, token, cacheable ? key : null))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Asks the store, with one HEAD, whether a stale cached object is still there as cached; the
+   * viewers meanwhile get the cached copy (the object is immutable; a deleted video's record is
+   * gone first, and without a record nothing is served from the cache).
+   */
+  private void revalidate(Vertx vertx, String key, ImmutableMediaCache.Entry cached) {
+    presign(vertx, Method.HEAD, key)
+        .compose(
+            url ->
+                s3.request(
+                        new RequestOptions()
+                            .setAbsoluteURI(url)
+                            .setMethod(HttpMethod.HEAD)
+                            .setIdleTimeout(REVALIDATE_TIMEOUT_MS))
+                    .compose(req -> req.send()))
+        .onSuccess(
+            resp -> {
+              resp.end();
+              int status = resp.statusCode();
+              String etag = resp.getHeader(HttpHeaders.ETAG);
+              if (status == 200 && (cached.etag() == null || cached.etag().equals(etag))) {
+                cache.renew(key, cached);
+              } else if (status == 200 || status == 404 || status == 403) {
+                LOG.info("cached {} dropped: the store answered {} ({})", key, status, etag);
+                cache.invalidate(key, cached);
+              } else {
+                LOG.warn("cached {} not revalidated: the store answered {}", key, status);
+                cache.revalidationFailed(key);
+              }
+            })
+        .onFailure(
+            err -> {
+              LOG.warn("cached {} not revalidated: {}", key, err.toString());
+              cache.revalidationFailed(key);
+            });
+  }
+
+  /** A 60 s presigned URL for {@code key} (signing runs on a worker: the SDK may block). */
+  private Future<String> presign(Vertx vertx, Method method, String key) {
+    return vertx.executeBlocking(
+        () ->
+            minio.getPresignedObjectUrl(
+                GetPresignedObjectUrlArgs.builder()
+                    .method(method)
+                    .bucket(bucket)
+                    .object(key)
+                    .expiry(60, TimeUnit.SECONDS)
+                    .build()),
+        false);
   }
 
   private static void copy(RoutingContext ctx, RequestOptions opts, CharSequence header) {

@@ -249,6 +249,49 @@ class VodDeliveryTest {
   }
 
   @Test
+  @DisplayName(
+      "cached media: served while stale, renewed by one HEAD; dropped once the store lost it")
+  void staleCachedMedia() throws Exception {
+    String other = h.submit(source, VodPipelineTest.SMALL_LADDER);
+    assertEquals("ready", h.await(other, Duration.ofSeconds(120)).getString("status"));
+    String path = "/vod/" + other + "/240p/seg-00000.m4s";
+    String key = VodKeys.key(other, "240p/seg-00000.m4s");
+    ImmutableMediaCache cache =
+        ImmutableMediaCache.shared(h.config.dataDir().resolve("cache/vod"), 0, 0, 0);
+    HttpResponse<byte[]> first = h.get(path);
+    assertEquals(200, first.statusCode());
+    awaitTrue(() -> "HIT".equals(cacheHeader(h.get(path))), "cached after the first GET");
+
+    cache.expire(key);
+    HttpResponse<byte[]> stale = h.get(path);
+    assertEquals("HIT", cacheHeader(stale), "a stale entry is still served");
+    assertArrayEquals(first.body(), stale.body());
+    awaitTrue(() -> !cache.stale(cache.get(key)), "renewed: the store still has it");
+
+    h.removeObject(key);
+    cache.expire(key);
+    assertEquals("HIT", cacheHeader(h.get(path)), "served while the store is asked");
+    awaitTrue(() -> cache.get(key) == null, "dropped: the store no longer has it");
+    assertEquals(404, h.get(path).statusCode());
+  }
+
+  private static String cacheHeader(HttpResponse<byte[]> r) {
+    return r.headers().firstValue(VodMediaModule.X_CACHE).orElse("");
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void awaitTrue(Check check, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!check.ok()) {
+      assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   @DisplayName("DELETE /api/videos/{id}: needs the owner or an admin, removes the objects")
   void delete() throws Exception {
     String victim = h.submit(source, VodPipelineTest.SMALL_LADDER);

@@ -218,6 +218,12 @@ public final class VodHarness implements AutoCloseable {
     return TestMedia.run(cmd);
   }
 
+  /** Deletes one object behind the server's back, as an operator or a lifecycle rule might. */
+  void removeObject(String key) throws Exception {
+    minio.removeObject(
+        io.minio.RemoveObjectArgs.builder().bucket(config.s3Bucket()).object(key).build());
+  }
+
   @Override
   public void close() throws Exception {
     vertx.close().await(20, TimeUnit.SECONDS);
