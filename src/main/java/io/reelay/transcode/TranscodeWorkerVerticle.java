@@ -19,6 +19,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -164,6 +165,7 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
     current.add(job.kafkaKey());
     LOG.info("job {} started (attempt {})", job.kafkaKey(), attempt);
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     return vertx
         .executeBlocking(() -> runner.run(job), false)
         .transform(
@@ -171,10 +173,13 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
               current.remove(job.kafkaKey());
               if (ar.succeeded()) {
                 jobsDone.incrementAndGet();
+                // The process's CPU over the job (every thread, not this job's alone): how a
+                // job's cost compares with the same transcode outside the server.
                 LOG.info(
-                    "job {} done in {} ms (attempt {})",
+                    "job {} done in {} ms, process CPU {} ms (attempt {})",
                     job.kafkaKey(),
                     (System.nanoTime() - start) / 1_000_000,
+                    (processCpuNanos() - cpuStart) / 1_000_000,
                     attempt);
                 return report(new JobDone(job.videoId(), job.jobId(), null, ar.result()));
               }
@@ -188,6 +193,13 @@ public final class TranscodeWorkerVerticle extends VerticleBase {
               }
               return recorded.compose(v -> giveUp(job, max));
             });
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
   }
 
   private Future<Void> giveUp(TranscodeJob job, int max) {
