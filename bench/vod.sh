@@ -14,6 +14,7 @@
 #   reference (the second: a server that has transcoded this video once).
 #   PERF_STAT=1 counts page faults, context switches and migrations (perf stat) of the server in
 #   the measured window and of the reference.
+#   DISPATCH_EXTRA: more transcode-dispatch keys, e.g. '"segmentsPerChunk":8' (docs/architecture.md).
 #   CPU_TRACE=1 samples the server's CPU once a second during the measured transcode and prints
 #   the per-second figures (cores busy), to show idle gaps between jobs.
 # needs: ffmpeg, curl, python3, /usr/bin/time (Debian: ffmpeg curl python3 time)
@@ -75,7 +76,7 @@ echo "== source"
 src="$tmp/media/src1080p30.mp4"
 ls -l "$src"
 
-ladder='{"x264Preset":"veryfast","rungs":[{"name":"1080p","height":1080,"bitrateKbps":5000},{"name":"720p","height":720,"bitrateKbps":2800},{"name":"480p","height":480,"bitrateKbps":1400},{"name":"360p","height":360,"bitrateKbps":800}]}'
+ladder='{"x264Preset":"veryfast","rungs":[{"name":"1080p","height":1080,"bitrateKbps":5000},{"name":"720p","height":720,"bitrateKbps":2800},{"name":"480p","height":480,"bitrateKbps":1400},{"name":"360p","height":360,"bitrateKbps":800}]'"${DISPATCH_EXTRA:+,$DISPATCH_EXTRA}"'}'
 port=$(free_port)
 token=bench-token
 REELAY_DATA_DIR="$tmp/data" REELAY_HTTP_PORT=$port REELAY_RTMP_PORT=$(free_port) \
