@@ -1,15 +1,14 @@
 // The web app end to end, as a viewer uses it, in headless Chromium: create an account, upload a
-// clip through the upload page (watching its progress bar), wait until it is ready, make it
-// private (so playback goes through signed URLs), play, seek with
-// the keyboard, pause, reload, log out, log back in, accept the resume prompt, and read the
-// player's time. Saves a screenshot of the watch page. Prints one JSON line; WebAppEndToEndTest
-// asserts on it.
+// clip through the upload page (recording every status its progress line shows), wait until it is
+// ready, make it private (so playback goes through signed URLs), play, seek with the keyboard,
+// pause, reload, log out, log back in, accept the resume prompt, and read the player's time. Saves
+// a screenshot of the watch page. Prints one JSON line; WebAppEndToEndTest asserts on it.
 //
 // usage: node webapp.mjs BASE_URL CLIP_FILE SCREENSHOT_FILE
 import { chromium } from 'playwright-core';
 
 const [base, clip, screenshot] = process.argv.slice(2);
-const result = { steps: [], progress: [], consoleErrors: [] };
+const result = { steps: [], progress: [], consoleErrors: [], failedRequests: [] };
 const step = (name, extra = {}) => result.steps.push({ name, at: Date.now(), ...extra });
 
 const browser = await chromium.launch({
@@ -22,6 +21,7 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => (result.pageError = String(e)));
   page.on('console', (m) => m.type() === 'error' && result.consoleErrors.push(m.text()));
+  page.on('response', (r) => r.status() >= 400 && result.failedRequests.push(`${r.status()} ${r.request().method()} ${r.url()}`));
   const username = `e2e${Date.now().toString(36)}`;
   const password = 'correct-horse-battery';
   const video = () => page.locator('video');
@@ -50,16 +50,17 @@ try {
   step('signed up', { me: (await api('/api/me')).body });
 
   await page.goto(`${base}/upload`);
+  // Every text the status line shows, as it changes (sampling it could miss a fast upload's).
+  await page.exposeFunction('__reelayProgress', (pct, text) => result.progress.push({ pct, text }));
+  await page.locator('#upload-status').waitFor({ state: 'attached' });
+  await page.evaluate(() => {
+    const status = document.getElementById('upload-status');
+    const bar = document.querySelector('[role=progressbar]');
+    new MutationObserver(() => window.__reelayProgress(Number(bar.getAttribute('aria-valuenow')), status.textContent))
+      .observe(status, { childList: true, characterData: true, subtree: true });
+  });
   await page.setInputFiles('#file', clip);
-  const bar = page.locator('[role=progressbar]');
-  // Sample the progress bar and status line until the page moves on to the watch page.
-  await waitFor(async () => {
-    const pct = await bar.getAttribute('aria-valuenow').catch(() => null);
-    const text = await page.locator('#upload-status').textContent().catch(() => null);
-    const last = result.progress[result.progress.length - 1];
-    if (text && (!last || last.text !== text)) result.progress.push({ pct: Number(pct), text });
-    return /\/watch\//.test(page.url());
-  }, 300000, 'the upload page to open the watch page');
+  await page.waitForURL(/\/watch\//, { timeout: 300000 });
   const id = page.url().split('/watch/')[1].split('?')[0];
   result.videoId = id;
   step('uploaded', { url: page.url() });
@@ -80,8 +81,9 @@ try {
   result.hls = record.hls;
 
   await page.goto(`${base}/watch/${id}`);
-  await video().waitFor();
-  await page.waitForFunction(() => window.__reelayHls && document.querySelector('video').readyState >= 1, null, { timeout: 30000 });
+  // The page marks itself ready once its keyboard and position handlers are wired.
+  await page.waitForFunction(() => document.getElementById('main')?.dataset.ready === 'watch'
+    && document.querySelector('video')?.readyState >= 1, null, { timeout: 30000 });
   await page.keyboard.press('Space'); // play
   await waitFor(async () => (await time()) > 1, 30000, 'playback to start');
   result.playedTo = await time();

@@ -33,17 +33,26 @@ async function renderAccount() {
       h('span', {}, user.username),
       h('button', {
         class: 'secondary', type: 'button',
-        onclick: async () => { await api('POST', '/api/logout'); forgetMe(); navigate('/'); },
+        // The page saves first: once logged out, its position would be refused.
+        onclick: async () => { await leavePage(); await api('POST', '/api/logout'); forgetMe(); navigate('/'); },
       }, 'Log out'));
   } else {
     box.append(h('a', { href: '/login', 'data-link': true }, 'Log in'));
   }
 }
 
+/** Ends the current page: it stops its player; the promise settles once it has saved its state. */
+function leavePage() {
+  let saved;
+  if (cleanup) { try { saved = cleanup(); } catch { /* page already gone */ } cleanup = null; }
+  return Promise.resolve(saved).catch(() => {});
+}
+
 async function render() {
-  if (cleanup) { try { cleanup(); } catch { /* page already gone */ } cleanup = null; }
+  leavePage();
   const main = document.getElementById('main');
   main.replaceChildren();
+  delete main.dataset.ready;
   for (const a of document.querySelectorAll('nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === location.pathname);
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');

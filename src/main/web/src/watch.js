@@ -51,6 +51,20 @@ export async function watchPage(main, id) {
   const prompt = h('div', { class: 'notice', role: 'region', 'aria-label': 'Resume', hidden: true });
   main.append(prompt, h('div', { class: 'player' }, el, preview), seek, controls);
 
+  // Keyboard: space plays/pauses, arrows seek and change volume, f toggles full screen. Wired
+  // before anything is awaited, so a key pressed as soon as the video shows is never lost.
+  const onKey = (e) => {
+    if (!el.isConnected) { document.removeEventListener('keydown', onKey); return; } // page left mid-load
+    if (e.target.closest('input, select, textarea, button')) return;
+    if (e.key === ' ') { e.preventDefault(); if (el.paused) el.play(); else el.pause(); }
+    else if (e.key === 'ArrowRight') el.currentTime += 5;
+    else if (e.key === 'ArrowLeft') el.currentTime = Math.max(0, el.currentTime - 5);
+    else if (e.key === 'ArrowUp') { e.preventDefault(); el.volume = Math.min(1, el.volume + 0.1); }
+    else if (e.key === 'ArrowDown') { e.preventDefault(); el.volume = Math.max(0, el.volume - 0.1); }
+    else if (e.key === 'f') { if (document.fullscreenElement) document.exitFullscreen(); else el.requestFullscreen?.(); }
+  };
+  document.addEventListener('keydown', onKey);
+
   const useDash = params.get('player') === 'dash';
   const player = await attach(el, {
     hls: video.hls, dash: video.dash, useDash,
@@ -78,14 +92,19 @@ export async function watchPage(main, id) {
     }
   }
 
-  // Save the position while playing, on pause and seek, and when the page goes away.
+  // Save the position while playing, on pause and seek, and when the page goes away: once the
+  // viewer has played this time, so that opening the page and leaving it (or a reload that offers
+  // to resume) never overwrites the saved position with 0.
   let lastSaved = -1;
+  let played = false;
+  el.addEventListener('play', () => { played = true; });
+  // A beacon when the document goes away; otherwise a PUT the caller may wait for.
   const save = (beacon = false) => {
-    if (!user || !Number.isFinite(el.currentTime) || Math.abs(el.currentTime - lastSaved) < 0.5) return;
+    if (!user || !played || !Number.isFinite(el.currentTime) || Math.abs(el.currentTime - lastSaved) < 0.5) return Promise.resolve();
     lastSaved = el.currentTime;
     const body = JSON.stringify({ seconds: Math.round(el.currentTime * 10) / 10 });
-    if (beacon && navigator.sendBeacon) navigator.sendBeacon(`/api/me/positions/${id}`, body);
-    else fetch(`/api/me/positions/${id}`, { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body }).catch(() => {});
+    if (beacon && navigator.sendBeacon) { navigator.sendBeacon(`/api/me/positions/${id}`, body); return Promise.resolve(); }
+    return fetch(`/api/me/positions/${id}`, { method: 'PUT', credentials: 'same-origin', keepalive: true, headers: { 'Content-Type': 'application/json' }, body }).catch(() => {});
   };
   const interval = setInterval(() => { if (!el.paused) save(); }, 5000);
   el.addEventListener('pause', () => save());
@@ -98,8 +117,10 @@ export async function watchPage(main, id) {
   // Custom seek bar with storyboard thumbnails on hover.
   el.addEventListener('timeupdate', () => { if (el.duration) seek.value = String(Math.round((el.currentTime / el.duration) * 1000)); });
   seek.addEventListener('input', () => { if (el.duration) el.currentTime = (Number(seek.value) / 1000) * el.duration; });
+  // The thumbnails load in the background: the page is usable without them.
+  let cues = [];
   if (video.storyboard) {
-    const cues = await storyboard(video.storyboard).catch(() => []);
+    storyboard(video.storyboard).then((c) => { cues = c; }, () => {});
     seek.addEventListener('mousemove', (e) => {
       const r = seek.getBoundingClientRect();
       const at = ((e.clientX - r.left) / r.width) * (el.duration || video.duration || 0);
@@ -114,24 +135,15 @@ export async function watchPage(main, id) {
     seek.addEventListener('mouseleave', () => { preview.style.display = 'none'; });
   }
 
-  // Keyboard: space plays/pauses, arrows seek and change volume, f toggles full screen.
-  const onKey = (e) => {
-    if (e.target.closest('input, select, textarea, button')) return;
-    if (e.key === ' ') { e.preventDefault(); if (el.paused) el.play(); else el.pause(); }
-    else if (e.key === 'ArrowRight') el.currentTime += 5;
-    else if (e.key === 'ArrowLeft') el.currentTime = Math.max(0, el.currentTime - 5);
-    else if (e.key === 'ArrowUp') { e.preventDefault(); el.volume = Math.min(1, el.volume + 0.1); }
-    else if (e.key === 'ArrowDown') { e.preventDefault(); el.volume = Math.max(0, el.volume - 0.1); }
-    else if (e.key === 'f') { if (document.fullscreenElement) document.exitFullscreen(); else el.requestFullscreen?.(); }
-  };
-  document.addEventListener('keydown', onKey);
-
+  main.dataset.ready = 'watch'; // every handler is wired (tests wait for this)
+  // Leaving for another page of the app: the position is saved (the returned promise) first.
   return () => {
-    save(true);
+    const saved = save();
     clearInterval(interval);
     document.removeEventListener('keydown', onKey);
     document.removeEventListener('visibilitychange', onHide);
     window.removeEventListener('pagehide', onPageHide);
     player.destroy();
+    return saved;
   };
 }

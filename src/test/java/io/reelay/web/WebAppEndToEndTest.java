@@ -80,6 +80,16 @@ class WebAppEndToEndTest {
 
     assertNull(r.getString("exception"), r.encode());
     assertNull(r.getString("pageError"), r.encode());
+    // Only the expected refusals: "who am I" while logged out, and no saved position yet. A media
+    // request or a position write that failed would show here.
+    assertTrue(
+        r.getJsonArray("failedRequests").stream()
+            .map(String.class::cast)
+            .allMatch(
+                f ->
+                    f.matches("401 GET http://[^/]+/api/me")
+                        || f.matches("404 GET http://[^/]+/api/me/positions/[\\w-]+")),
+        "unexpected failed requests: " + r.getJsonArray("failedRequests"));
     assertTrue(
         r.getJsonArray("progress").stream()
             .anyMatch(s -> ((JsonObject) s).getString("text").startsWith("Uploading")),
