@@ -81,7 +81,7 @@ try {
   result.hls = record.hls;
 
   await page.goto(`${base}/watch/${id}`);
-  // The page marks itself ready once its keyboard and position handlers are wired.
+  // The router marks #main ready once the watch page has wired its keyboard and position handlers.
   await page.waitForFunction(() => document.getElementById('main')?.dataset.ready === 'watch'
     && document.querySelector('video')?.readyState >= 1, null, { timeout: 30000 });
   await page.keyboard.press('Space'); // play

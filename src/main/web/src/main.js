@@ -7,17 +7,20 @@ import { uploadPage } from './upload.js';
 import { livePage, liveWatchPage, goLivePage } from './live.js';
 import { loginPage } from './login.js';
 
+// Pattern, page, and the name #main carries in data-ready once the page is drawn and wired.
 const routes = [
-  [/^\/$/, libraryPage],
-  [/^\/watch\/([A-Za-z0-9_-]+)$/, watchPage],
-  [/^\/upload$/, uploadPage],
-  [/^\/live$/, livePage],
-  [/^\/live\/([A-Za-z0-9_-]+)$/, liveWatchPage],
-  [/^\/go-live$/, goLivePage],
-  [/^\/login$/, loginPage],
+  [/^\/$/, libraryPage, 'library'],
+  [/^\/watch\/([A-Za-z0-9_-]+)$/, watchPage, 'watch'],
+  [/^\/upload$/, uploadPage, 'upload'],
+  [/^\/live$/, livePage, 'live'],
+  [/^\/live\/([A-Za-z0-9_-]+)$/, liveWatchPage, 'live-watch'],
+  [/^\/go-live$/, goLivePage, 'go-live'],
+  [/^\/login$/, loginPage, 'login'],
 ];
 
 let cleanup = null;
+// Counts renders, so that a page the viewer left while it was still loading is ended once loaded.
+let rendering = 0;
 
 export function navigate(path) {
   history.pushState(null, '', path);
@@ -50,6 +53,7 @@ function leavePage() {
 
 async function render() {
   leavePage();
+  const current = ++rendering;
   const main = document.getElementById('main');
   main.replaceChildren();
   delete main.dataset.ready;
@@ -58,14 +62,21 @@ async function render() {
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
   }
   renderAccount();
-  for (const [pattern, page] of routes) {
+  for (const [pattern, page, name] of routes) {
     const m = location.pathname.match(pattern);
     if (m) {
+      let end = null;
       try {
-        cleanup = (await page(main, ...m.slice(1))) || null;
+        end = (await page(main, ...m.slice(1))) || null;
       } catch (e) {
-        main.append(h('p', { class: 'error', role: 'alert' }, `Something went wrong: ${e.message}`));
+        if (current === rendering) main.append(h('p', { class: 'error', role: 'alert' }, `Something went wrong: ${e.message}`));
       }
+      if (current !== rendering) { // left while loading: stop what it started (player, handlers)
+        try { end?.(); } catch { /* page already gone */ }
+        return;
+      }
+      cleanup = end;
+      main.dataset.ready = name; // every handler is wired (tests wait for this)
       main.focus({ preventScroll: true });
       return;
     }

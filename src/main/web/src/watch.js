@@ -54,7 +54,6 @@ export async function watchPage(main, id) {
   // Keyboard: space plays/pauses, arrows seek and change volume, f toggles full screen. Wired
   // before anything is awaited, so a key pressed as soon as the video shows is never lost.
   const onKey = (e) => {
-    if (!el.isConnected) { document.removeEventListener('keydown', onKey); return; } // page left mid-load
     if (e.target.closest('input, select, textarea, button')) return;
     if (e.key === ' ') { e.preventDefault(); if (el.paused) el.play(); else el.pause(); }
     else if (e.key === 'ArrowRight') el.currentTime += 5;
@@ -135,7 +134,6 @@ export async function watchPage(main, id) {
     seek.addEventListener('mouseleave', () => { preview.style.display = 'none'; });
   }
 
-  main.dataset.ready = 'watch'; // every handler is wired (tests wait for this)
   // Leaving for another page of the app: the position is saved (the returned promise) first.
   return () => {
     const saved = save();
