@@ -36,13 +36,22 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now() { date +%s.%N; }
 cpu_s() { # user+system seconds of a process and its children so far
   awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
-threads_snapshot() { # "tid ticks name" for every thread of the server
-  for t in /proc/$server/task/*; do
-    awk -v t="${t##*/}" '{match($0, /\(.*\)/); name=substr($0, RSTART+1, RLENGTH-2);
-      n=split(substr($0, RLENGTH+RSTART+1), f, " "); print t, f[12]+f[13], name}' "$t/stat" 2>/dev/null \
-      || true # a thread that ended since the glob (x264, decoder): under set -e its failed read
-              # ended the whole benchmark, silently, when it happened to be the last one listed
-  done; }
+threads_snapshot() { # "tid ticks name" for every thread of the server, in one process: an awk per
+  # thread (hundreds) took about 4 s at the start of the measured window, beside the server
+  python3 - "$server" <<'PY'
+import os, sys
+task = f"/proc/{sys.argv[1]}/task"
+for tid in os.listdir(task):
+    try:
+        with open(f"{task}/{tid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        continue  # a thread that ended since the listing (x264 and decoder threads end per chunk)
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    print(tid, int(fields[11]) + int(fields[12]), name)
+PY
+}
 thread_cpu() { # between two snapshots ($1 before, $2 after): the JIT compiler threads' CPU seconds,
   # then CPU seconds per thread name (digits dropped), top 12. Threads that ended in between are
   # not counted (x264 and decoder threads end with each chunk), so both are lower bounds.

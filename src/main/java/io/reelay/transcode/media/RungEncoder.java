@@ -37,7 +37,10 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -154,8 +157,11 @@ final class RungEncoder implements AutoCloseable {
   /**
    * Encodes {@code picture} as output frames {@code pts} .. {@code pts + repeats - 1} (repeats fill
    * gaps in a variable-rate source). The picture is scaled once, not once per repeat.
+   *
+   * @return the picture x264 got, at this rung's size: a smaller rung may scale from it. It stays
+   *     unchanged until this rung's next {@code encode} (x264 copies what it is given).
    */
-  void encode(AVFrame picture, long pts, long repeats) throws MediaException {
+  AVFrame encode(AVFrame picture, long pts, long repeats) throws MediaException {
     AVFrame input = picture;
     if (picture.width() != codec.width()
         || picture.height() != codec.height()
@@ -174,28 +180,48 @@ final class RungEncoder implements AutoCloseable {
     for (long i = 0; i < repeats; i++) {
       input.pts(pts + i);
       check(avcodec_send_frame(codec, input), "encoding");
-      drain();
-    }
-  }
-
-  /** Flushes the encoder's delayed frames and writes the last fragment. */
-  void finish() throws MediaException {
-    check(avcodec_send_frame(codec, null), "flushing");
-    drain();
-    check(av_write_trailer(out), "finishing the MP4");
-  }
-
-  private void drain() throws MediaException {
-    while (true) {
-      int rc = avcodec_receive_packet(codec, packet);
-      if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
-        return;
+      while (receive()) {
+        // written; x264 hands out at most what it has finished
       }
-      check(rc, "encoding");
-      av_packet_rescale_ts(packet, codec.time_base(), stream.time_base());
-      packet.stream_index(stream.index());
-      check(av_interleaved_write_frame(out, packet), "writing the MP4"); // takes the packet
     }
+    return input;
+  }
+
+  /**
+   * Flushes every rung's delayed frames (x264's lookahead and frame threads hold about fifteen) and
+   * writes their last fragments. One delayed frame per rung in turn, not one rung after another:
+   * each call hands x264 its next frame before it waits for the oldest, so the other rungs' frames
+   * keep encoding meanwhile and the chunk's tail keeps both cores busy.
+   */
+  static void finishAll(List<RungEncoder> rungs) throws MediaException {
+    for (RungEncoder r : rungs) {
+      r.check(avcodec_send_frame(r.codec, null), "flushing");
+    }
+    List<RungEncoder> draining = new ArrayList<>(rungs);
+    while (!draining.isEmpty()) {
+      Iterator<RungEncoder> it = draining.iterator();
+      while (it.hasNext()) {
+        if (!it.next().receive()) {
+          it.remove();
+        }
+      }
+    }
+    for (RungEncoder r : rungs) {
+      r.check(av_write_trailer(r.out), "finishing the MP4");
+    }
+  }
+
+  /** Writes one finished packet if x264 has one; false when it needs input or has ended. */
+  private boolean receive() throws MediaException {
+    int rc = avcodec_receive_packet(codec, packet);
+    if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
+      return false;
+    }
+    check(rc, "encoding");
+    av_packet_rescale_ts(packet, codec.time_base(), stream.time_base());
+    packet.stream_index(stream.index());
+    check(av_interleaved_write_frame(out, packet), "writing the MP4"); // takes the packet
+    return true;
   }
 
   private SwsContext scalerFor(AVFrame picture) throws MediaException {
@@ -236,7 +262,7 @@ final class RungEncoder implements AutoCloseable {
     }
   }
 
-  /** Frees everything; a rung closed before {@link #finish()} leaves an unfinished file. */
+  /** Frees everything; a rung closed before {@link #finishAll} leaves an unfinished file. */
   @Override
   public void close() {
     sws_freeContext(scaler);

@@ -1,5 +1,6 @@
 package io.reelay.transcode.media;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -279,6 +280,63 @@ class ChunkTranscoderTest {
         LadderConfig.defaults()
             .withPreset("superfast")
             .withRungs(List.of(new LadderConfig.RungSpec("180p", 180, kbps))));
+  }
+
+  @Test
+  void aRungScalesFromARungAtLeastTwiceItsSize() {
+    List<Ladder.Rung> standard =
+        List.of(rung(1920, 1080), rung(1280, 720), rung(854, 480), rung(640, 360));
+    // 720p from the source (1.5:1); 480p from the 1080p rung, 360p from the 720p one
+    assertArrayEquals(new int[] {-1, -1, 0, 1}, ChunkTranscoder.scaleSources(standard));
+    List<Ladder.Rung> portrait = List.of(rung(720, 1280), rung(360, 640), rung(180, 320));
+    // the smallest rung that is big enough: 180x320 from 360x640, not from 720x1280
+    assertArrayEquals(new int[] {-1, 0, 1}, ChunkTranscoder.scaleSources(portrait));
+    // twice the height but not twice the width (even rounding): from the source
+    assertArrayEquals(
+        new int[] {-1, -1}, ChunkTranscoder.scaleSources(List.of(rung(426, 240), rung(214, 120))));
+  }
+
+  @Test
+  void aRungScaledFromAnotherRungShowsTheSameFrames() throws Exception {
+    Ladder l =
+        LadderPlanner.plan(
+            info,
+            LadderConfig.defaults()
+                .withPreset("superfast")
+                .withRungs(
+                    List.of(
+                        new LadderConfig.RungSpec("240p", 240, 2000),
+                        new LadderConfig.RungSpec("100p", 100, 1500))));
+    assertArrayEquals(new int[] {-1, 0}, ChunkTranscoder.scaleSources(l.rungs()));
+    ChunkPlan p = ChunkPlan.create(info, l, 2.0, 2);
+    Path o = Files.createDirectories(tmp.resolve("from-rung"));
+    ChunkTranscoder.ChunkResult r = ChunkTranscoder.transcode(source, l, p.chunks().get(0), o);
+    List<Path> segs = new ArrayList<>();
+    for (ChunkTranscoder.SegmentOutput s : r.rungs().get(1).segments()) {
+      segs.add(o.resolve("100p").resolve(ChunkTranscoder.segmentName(s.number())));
+    }
+    Path rung = Ff.concat(o.resolve("100p.mp4"), o.resolve("100p/init.mp4"), segs);
+    Ladder.Rung small = l.rungs().get(1);
+    // The same frames scaled straight from the source, losslessly: a rung fed the bigger rung's
+    // picture of another frame (one behind, say) would differ by far more than x264's loss.
+    Path direct = o.resolve("direct.nut");
+    Ff.ffmpeg(
+        "-i",
+        source.toString(),
+        "-frames:v",
+        String.valueOf(r.framesEncoded()),
+        "-vf",
+        "scale=" + small.width() + ":" + small.height() + ":flags=bicubic",
+        "-c:v",
+        "rawvideo",
+        direct.toString());
+    double psnr = worstFramePsnr(rung, direct);
+    assertTrue(
+        psnr > 30, "worst frame PSNR of 100p from 240p against 100p from the source: " + psnr);
+  }
+
+  private static Ladder.Rung rung(int width, int height) {
+    return new Ladder.Rung(height + "p", width, height, 1_000_000, 1_500_000, 2_000_000, "high");
   }
 
   /** The lowest per-frame PSNR of {@code a} against {@code b}, frame by frame from the start. */
