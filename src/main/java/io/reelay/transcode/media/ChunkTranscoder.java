@@ -84,9 +84,10 @@ public final class ChunkTranscoder {
 
   /**
    * Which rung's picture each rung scales from: the smallest earlier rung at least twice its size
-   * in both directions, or -1 for the decoded picture. 360p from 720p costs a quarter of 360p from
-   * 1080p and matches it (SSIM within 0.00003); below 2:1 the intermediate's own filter shows (480p
-   * from 720p: 0.00016 lower), so such rungs scale from the source.
+   * in both directions, or -1 for the decoded picture. 360p from 720p costs under half of 360p from
+   * 1080p (1.4 against 3.2 CPU s per minute) and matches it (SSIM within 0.00003); below 2:1 the
+   * intermediate's own filter shows (480p from 720p: 0.00016 lower), so such rungs scale from the
+   * source.
    */
   static int[] scaleSources(List<Ladder.Rung> rungs) {
     int[] from = new int[rungs.size()];
@@ -145,7 +146,6 @@ public final class ChunkTranscoder {
         next = last + 1;
       }
       RungEncoder.finishAll(encoders); // flushes the encoders, writes the last fragments
-
     } catch (MediaException e) {
       throw new MediaException(
           "transcoding chunk " + chunk.index() + " failed: " + e.getMessage(), e);

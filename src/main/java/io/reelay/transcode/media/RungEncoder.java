@@ -180,11 +180,16 @@ final class RungEncoder implements AutoCloseable {
     for (long i = 0; i < repeats; i++) {
       input.pts(pts + i);
       check(avcodec_send_frame(codec, input), "encoding");
-      while (receive()) {
-        // written; x264 hands out at most what it has finished
-      }
+      drain();
     }
     return input;
+  }
+
+  /** Writes every packet x264 has finished so far. */
+  private void drain() throws MediaException {
+    while (receive()) {
+      // one packet written per call
+    }
   }
 
   /**
